@@ -1,0 +1,18 @@
+"""Runs the stages in order; no pattern lives here.
+
+    text -> segment -> casualties -> attribution -> events -> resolve -> claims
+
+Each stage takes what the one before produced and adds one thing; data flows one way.
+"""
+from __future__ import annotations
+
+from .models import Claim
+from .stages import attribution, casualties, events, resolve, segment
+
+
+def run(text: str, doc: str = "-", *, registry=None) -> list[Claim]:
+    sentences = segment.segment(text)
+    candidates = casualties.extract_candidates(text, sentences)
+    attribution.attribute(text, sentences, candidates, registry=registry)
+    events.assign(text, sentences, candidates)
+    return resolve.merge(text, doc, candidates)

@@ -1,0 +1,151 @@
+"""One reader for every command: bytes in, decoded text (or a typed error) out.
+
+- a file with NUL bytes is refused as binary;
+- a byte-order mark is removed;
+- UTF-8 is tried first, then charset-normalizer's best guess, with a warning naming the encoding;
+- text that does not look like English gets a warning instead of silently yielding nothing.
+
+Nothing here prints: warnings travel with the document and the CLI writes them to stderr.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from .errors import InputError
+from .settings import SETTINGS
+
+
+@dataclass
+class Document:
+    """A decoded input. `doc` is the name the user gave (a path, or `-`)."""
+
+    doc: str
+    text: str
+    encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes, name: str) -> Document:
+    """Decode bytes read from `name`; raise InputError when they are not text."""
+    warnings: list[str] = []
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(name, f"not valid {codec} text after its byte-order mark ({exc.reason})",
+                                 kind="encoding") from None
+            text = text.lstrip("\ufeff")
+            return _finish(Document(name, text, codec.replace("-sig", ""), warnings))
+    if b"\x00" in data:
+        raise InputError(name, "binary file (contains NUL bytes), not text", kind="binary")
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = _guess(data, name)
+        warnings.append(f"{name}: not UTF-8; decoded as {encoding} (best guess)")
+    return _finish(Document(name, text.lstrip("\ufeff"), encoding, warnings))
+
+
+def _guess(data: bytes, name: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes  # imported only when UTF-8 fails
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError(name, "cannot decode: not UTF-8 and no other text encoding fits", kind="encoding")
+    text = str(best)
+    if _control_ratio(text) > 0.05:
+        raise InputError(name, "binary data, not text", kind="binary")
+    return text, best.encoding
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return bad / min(len(text), 20000)
+
+
+_WORD = regex.compile(r"[^\W\d_]+")
+_ENGLISH = frozenset(
+    "the a an of to in and is was were are for on at by with from that this it he she they said "
+    "killed people police have has had been be as not or but who after".split())
+
+
+def looks_english(text: str) -> bool:
+    """True unless a text of some length has almost none of the commonest English words."""
+    words = _WORD.findall(text[:20000])
+    if len(words) < 25:
+        return True
+    latin = sum(1 for w in words if w.isascii())
+    common = sum(1 for w in words if w.lower() in _ENGLISH)
+    return latin / len(words) > 0.5 and common / len(words) > 0.08
+
+
+def _finish(doc: Document) -> Document:
+    if not looks_english(doc.text):
+        doc.warnings.append(f"{doc.doc}: text does not look like English; claimx reads English news "
+                            "and may find nothing here")
+    return doc
+
+
+def read_path(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
+    """Read one input: `-` is standard input, anything else a file path."""
+    name = os.fspath(path)
+    limit = SETTINGS.max_bytes if max_bytes is None else max_bytes
+    if name == "-":
+        data = sys.stdin.buffer.read(limit + 1 if limit else -1)
+        if limit and len(data) > limit:
+            raise InputError(name, f"input is larger than the limit of {limit} bytes (--max-bytes)",
+                             kind="too_large")
+        return decode(data, name)
+    p = Path(name)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(name, "no such file", kind="missing") from None
+    except PermissionError:
+        raise InputError(name, "permission denied", kind="unreadable") from None
+    except OSError as exc:
+        raise InputError(name, _os_reason(exc), kind="unreadable") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(name, "is a directory (claimx batch reads folders)", kind="directory")
+    if not stat.S_ISREG(st.st_mode) and not stat.S_ISFIFO(st.st_mode) and not stat.S_ISCHR(st.st_mode):
+        raise InputError(name, "not a regular file", kind="unreadable")
+    if limit and stat.S_ISREG(st.st_mode) and st.st_size > limit:
+        raise InputError(name, f"file is {st.st_size} bytes, over the limit of {limit} (--max-bytes)",
+                         kind="too_large")
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(limit + 1) if limit else fh.read()
+    except FileNotFoundError:
+        raise InputError(name, "no such file (it vanished while being read)", kind="missing") from None
+    except PermissionError:
+        raise InputError(name, "permission denied", kind="unreadable") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory", kind="directory") from None
+    except OSError as exc:
+        raise InputError(name, _os_reason(exc), kind="unreadable") from None
+    if limit and len(data) > limit:
+        raise InputError(name, f"input is larger than the limit of {limit} bytes (--max-bytes)",
+                         kind="too_large")
+    return decode(data, name)
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).rstrip(".").lower()

@@ -1,0 +1,73 @@
+"""Rules as data: the TOML files beside this module, loaded and compiled once per process.
+
+- `lexicon.toml`   word lists: number words, qualifiers, hedges, nouns that are (not) people;
+- `casualty.toml`  the casualty rules: each an id, a pattern over named pieces of grammar, the
+                   category it gives, and examples that must fire and counter-examples that must not;
+- `attribution.toml` attribution cues and the words that end a source's name;
+- `sources.toml`   the source registry (canonical names, aliases, kind, side).
+
+Nothing is read at import time: the first call to each loader reads and caches its file.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import tomllib
+from importlib import resources
+from typing import Any, Iterable
+
+import regex
+
+DATA_FILES = ("lexicon.toml", "casualty.toml", "attribution.toml", "sources.toml")
+
+
+def _read(name: str) -> bytes:
+    return resources.files(__package__).joinpath(name).read_bytes()
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    """The parsed TOML data file `name` (cached)."""
+    return tomllib.loads(_read(name).decode("utf-8"))
+
+
+@functools.cache
+def rules_hash() -> str:
+    """A digest of every rule and registry file: batch runs redo their work when it changes."""
+    h = hashlib.sha256()
+    for name in DATA_FILES:
+        try:
+            h.update(name.encode() + b"\0" + _read(name))
+        except FileNotFoundError:
+            continue
+    return h.hexdigest()[:16]
+
+
+def phrase(p: str) -> str:
+    """A literal phrase as a pattern: words escaped, any run of spaces matches any white space."""
+    return r"\s+".join(regex.escape(w) for w in p.split())
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A non-capturing alternation of literal phrases, longest first (so the longest wins)."""
+    uniq = sorted(set(phrases), key=lambda s: (-len(s), s))
+    return "(?:" + "|".join(phrase(p) for p in uniq) + ")"
+
+
+def lexicon() -> dict[str, Any]:
+    return load("lexicon.toml")
+
+
+@functools.cache
+def person_nouns() -> dict[str, str]:
+    """noun (lower case) -> victim type, from the lexicon."""
+    out: dict[str, str] = {}
+    for kind, words in lexicon()["nouns"]["person"].items():
+        for w in words:
+            out.setdefault(w.lower(), kind)
+    return out
+
+
+@functools.cache
+def nonperson_nouns() -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon()["nouns"]["nonperson"])

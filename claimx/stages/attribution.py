@@ -1,0 +1,716 @@
+"""Stage: who said it.
+
+For every candidate count, find the party the text says states it, or nobody (the article's own
+voice). Cue words and the words that end a name are data (`rules/attribution.toml`).
+
+1. Cues in a sentence: "X said (that) ...", "..., X said", '"...," said X', "according to X",
+   "per X", "citing X", "X's figures show", "figures from X", a participle continuing a sentence
+   whose subject is the source ("..., saying its fighters had killed 40", "with the UN reporting
+   85 deaths"), and a headline or bulletin dash ("63 killed — Defence Ministry").
+2. Which cue covers a count: the nearest cue before it in the sentence, else a postposed cue after
+   it in the same clause; "citing X" hands the figure to X; a figure someone "counted" inside
+   another speaker's statement stays that speaker's; a count inside a quotation whose own sentence
+   names nobody takes the quote's speaker, even when the quote closes sentences later.
+3. Pronouns and definite phrases ("he", "it", "the ministry", "the group") point back to the
+   nearest fitting source named before; "I" and "we" inside a quote are its speaker.
+4. The source's canonical name comes from the registry (aliases, kind, side) or, failing that, its
+   text without determiners, asides, places ("in Kabul") and documents ("'s bulletin").
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from ..models import Source
+from ..rules import alternation, load
+from ..settings import SETTINGS
+from .casualties import Candidate
+from .segment import Sentence
+
+
+@dataclass
+class Cue:
+    start: int            # where the cue phrase starts (source or cue word, whichever first)
+    end: int              # where it ends
+    word: str             # the cue word as written ("said", "according to", "—")
+    src: str              # the source as written
+    src_start: int
+    kind: str             # subject | inverted | prep | citing | participle | dash | figures
+    postposed: bool       # may attribute a count before it in the sentence
+    alias: str | None = None
+    sentence: int = -1
+    observation: bool = False   # "counted", "recorded": a record, not a statement
+
+
+@dataclass
+class Ref:
+    """A source named in the document, for pronouns and definite phrases to point back to."""
+    name: str
+    person: bool
+    org: bool
+    plural: bool
+    sentence: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+_ABBREV = frozenset("dr mr mrs ms gen col lt sgt capt maj gov sen rep st jr sr prof rev no gens brig adm cpl pvt "
+                    "insp supt det jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_TOKEN = regex.compile(r"\([^()\n]{1,60}\)|[\w](?:[\w'’&\-]|\.(?=\w))*\.?|[^\w\s]")
+_PUNCT = frozenset(",;:\"“”‘’«»—–[]!?()-")
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+
+
+def _tokens(text: str, a: int, b: int) -> list[Tok]:
+    out = []
+    for m in _TOKEN.finditer(text, a, b):
+        t = m.group()
+        if len(t) > 1 and t.endswith(".") and "." not in t[:-1] and t[:-1].lower() not in _ABBREV:
+            out.append(Tok(m.start(), m.end() - 1, t[:-1]))
+            out.append(Tok(m.end() - 1, m.end(), "."))
+        else:
+            out.append(Tok(m.start(), m.end(), t))
+    return out
+
+
+@functools.cache
+def _data() -> dict:
+    d = load("attribution.toml")
+    cues, names = d["cues"], d["names"]
+    verbs = sorted(set(cues["verbs"]), key=len, reverse=True)
+    trailing = sorted(names["trailing"], key=len, reverse=True)
+    return {
+        "verb": regex.compile(r"(?<![\w'’-])(?:" + "|".join(map(regex.escape, verbs)) + r")(?![\w'’-])",
+                              regex.IGNORECASE),
+        "verbs": frozenset(v.lower() for v in verbs),
+        "inverted": frozenset(cues["inverted_verbs"]),
+        "observation": frozenset(cues["observation_verbs"]),
+        "noun_like": frozenset(cues["noun_like"]),
+        "object_verbs": frozenset(cues["object_verbs"]),
+        "object_after": regex.compile(r"\s*:|\s+(?:" + "|".join(regex.escape(w) for w in cues["object_words"]) + r")\b",
+                                      regex.IGNORECASE),
+        "participle": regex.compile(r"(?:,|\s(?:and|while))\s*(?P<w>" + "|".join(cues["participles"]) + r")(?![\w'’-])",
+                                    regex.IGNORECASE),
+        "with_participle": regex.compile(r"\bwith\s+(?P<src>(?:[\w'’.\-]+|\([^()]{1,40}\))(?:\s+(?:[\w'’.\-]+|\([^()]{1,40}\))){0,7}?)\s+(?P<w>"
+                                         + "|".join(cues["participles"]) + r")\b", regex.IGNORECASE),
+        "prep": regex.compile(r"(?<![\w'’-])(?P<p>" + alternation(cues["preps"])[3:-1] + r")\s+", regex.IGNORECASE),
+        "figures": regex.compile(
+            r"['’]s?\s+(?:[\w.:]+\s+){0,2}?(?:" + "|".join(cues["figures_nouns"]) + r")\s+(?:"
+            + "|".join(cues["figures_verbs"]) + r")\b", regex.IGNORECASE),
+        "trailing": regex.compile(r"(?:\s+(?:" + "|".join(r"\s+".join(map(regex.escape, t.split())) for t in trailing)
+                                  + r"))+\s*$", regex.IGNORECASE),
+        "boundary": frozenset(names["boundary_words"]),
+        "partial": frozenset(names["partial_scope"]),
+        "passive": frozenset(names["passive"]),
+        "pron_person": frozenset(names["pronouns_person"]),
+        "pron_group": frozenset(names["pronouns_group"]),
+        "pron_thing": frozenset(names["pronouns_thing"]),
+        "anaphors": frozenset(names["anaphors"]),
+        "titles": frozenset(names["person_titles"]),
+        "orgs": frozenset(names["org_words"]),
+        "generic": frozenset(names["generic"]),
+        "dash_words": frozenset(names["dash_words"]),
+        "documents": frozenset(names["documents"]),
+        "not_sources": frozenset(names["not_sources"]),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# source phrases
+
+_DETERMINER_START = frozenset("a an the one two three four several some many its his her their our this these those".split())
+
+
+def _looks_like_source(text: str, strict: bool = False) -> bool:
+    """A plausible name: a capitalised word, an acronym, a generic source word, a pronoun, or a
+    determiner phrase ("a site foreman"). `strict` (for verbs that are also nouns) wants more."""
+    d = _data()
+    words = text.split()
+    if not words or len(words) > 14:
+        return False
+    low = [w.lower().strip("'’.,") for w in words]
+    if len(low) == 1 and low[0] in d["not_sources"]:
+        return False
+    if _anaphor_kind(text) is not None:
+        return True
+    has_generic = any(w in d["generic"] or w in d["titles"] or w in d["orgs"] or w.rstrip("s") in d["generic"]
+                      for w in low)
+    caps = [w for w in words[1:] if w[:1].isupper()] + ([words[0]] if words[0][:1].isupper() and
+                                                       low[0] not in _DETERMINER_START else [])
+    if strict:
+        return has_generic or len(caps) >= 2 or (len(caps) == 1 and len(words) == 1 and words[0].isupper())
+    if has_generic or caps:
+        return True
+    return low[0] in _DETERMINER_START and len(words) <= 6 and words[-1].isalpha()
+
+
+def _boundary(t: Tok) -> bool:
+    d = _data()
+    return t.text in _PUNCT or t.low in d["boundary"] or t.low in d["verbs"]
+
+
+def _strip_trailing(text: str, lo: int, p: int) -> int:
+    """End of the subject before a cue verb at p: drop "on Monday", "also", "in a statement"."""
+    m = _data()["trailing"].search(text, lo, p)
+    return m.start() if m else p
+
+
+def _subject_before(text: str, lo: int, p: int) -> tuple[int, int, str | None] | None:
+    """The noun phrase that ends just before position p (the subject of a cue verb at p), and the
+    aside next to it ("Igor Girkin, a former intelligence officer, said")."""
+    end = _strip_trailing(text, lo, p)
+    toks = _tokens(text, lo, end)
+    i = len(toks) - 1
+    if i < 0:
+        return None
+    if toks[i].text == ",":
+        # "X, a spokesman for Y, said" / "X, who ..., said": read past the aside
+        j = i - 1
+        while j >= 0 and toks[j].text not in (",", "\"", "“", "”", ";", ":", "—", "–"):
+            j -= 1
+        if j < 0 or toks[j].text != ",":
+            return None
+        aside = text[toks[j].end:toks[i].start].strip()
+        k = j - 1
+        while k >= 0 and not _boundary(toks[k]):
+            k -= 1
+        # "A military blogger who often criticises the command, Ivo Starek, said": skip the relative clause
+        if k >= 0 and toks[k].low in ("who", "which"):
+            k -= 1
+            while k >= 0 and not _boundary(toks[k]):
+                k -= 1
+            rel = next(n for n in range(k + 1, j) if toks[n].low in ("who", "which"))
+            head = toks[k + 1:rel]
+        else:
+            head = toks[k + 1:j]
+        if not head or len(head) > 12:
+            return None
+        if aside.split()[0].lower() in ("who", "which", "whose", "whom", "where", "that") or \
+                not regex.search(r"[^\W\d_]", aside):
+            aside = None
+        hs, he = head[0].start, head[-1].end
+        # "The town's hospital director, Dr. Olena Marchuk, said": the name is the aside
+        if aside and _is_title_phrase(text[hs:he]) and _is_proper_name(aside):
+            a = toks[j].end + (len(text[toks[j].end:toks[i].start]) - len(text[toks[j].end:toks[i].start].lstrip()))
+            return a, a + len(aside), text[hs:he]
+        return hs, he, aside
+    j = i
+    while j >= 0 and not _boundary(toks[j]):
+        j -= 1
+    words = toks[j + 1:i + 1]
+    # "Two residents who fled to the capital told Reuters": the subject is before "who"
+    if j >= 0 and toks[j].low in ("who", "which"):
+        k = j - 1
+        while k >= 0 and not _boundary(toks[k]):
+            k -= 1
+        words = toks[k + 1:j]
+    if not words or len(words) > 14:
+        return None
+    # "Sharif Hotak, a member of the provincial council said": the name before the comma
+    if words[0].low in ("a", "an") and j >= 1 and toks[j].text == "," and _is_title_phrase_any(
+            text[words[0].start:words[-1].end]):
+        k = j - 1
+        name = []
+        while k >= 0 and toks[k].text[:1].isupper() and not _boundary(toks[k]):
+            name.insert(0, toks[k])
+            k -= 1
+        if 1 <= len(name) <= 4 and (k < 0 or _boundary(toks[k])):
+            return name[0].start, name[-1].end, text[words[0].start:words[-1].end]
+    return words[0].start, words[-1].end, None
+
+
+_NP_STOP = frozenset("said says told saying adding speaking who which that had has have was were is are would will "
+                     "could may might did does do in on at during after before when while as".split())
+
+
+def _np_after(text: str, a: int, b: int, max_words: int = 12) -> tuple[int, int, bool] | None:
+    """The noun phrase that starts at a (the source after "said", "according to"), and whether it
+    ends the clause (is followed by punctuation or the end of the sentence)."""
+    toks = _tokens(text, a, b)
+    out: list[Tok] = []
+    ends_clause = True
+    for n, t in enumerate(toks):
+        w = t.text
+        lw = t.low
+        if w in _PUNCT or w == ".":
+            break
+        if lw == "and" and out and out[-1].text[:1].isupper() and n + 1 < len(toks) and toks[n + 1].text[:1].isupper():
+            out.append(t)
+            continue
+        if lw in ("in", "on", "at", "from") and out and len(out) < 8 and _continues_name(toks, n):
+            out.append(t)
+            continue
+        if lw in _data()["boundary"] or lw in _NP_STOP:
+            ends_clause = lw in ("in", "on", "at", "during", "after", "before", "when", "while", "as", "who", "which",
+                                 "speaking", "adding", "saying")
+            break
+        out.append(t)
+        if len(out) >= max_words:
+            break
+    while out and out[-1].low in ("of", "for", "the", "a", "an", "and"):
+        out.pop()
+    if not out:
+        return None
+    return out[0].start, out[-1].end, ends_clause
+
+
+def _continues_name(toks: list[Tok], n: int) -> bool:
+    """'a senior official in the defense ministry': a preposition inside a source's name."""
+    nxt = toks[n + 1:n + 4]
+    words = [t for t in nxt if t.low not in ("the", "a", "an")]
+    if not words:
+        return False
+    w = words[0]
+    if w.low in _DAY or regex.fullmatch(_DAY, w.low) or w.low in ("a", "x", "telegram", "twitter", "facebook", "tv"):
+        return False
+    return w.low in _data()["orgs"] or (w.text[:1].isupper() and w.low not in ("monday", "tuesday", "wednesday",
+                                                                                "thursday", "friday", "saturday",
+                                                                                "sunday"))
+
+
+def _is_title_phrase(text: str) -> bool:
+    words = [w.lower().strip(".,") for w in text.split()]
+    return bool(words) and words[-1] in _data()["titles"]
+
+
+def _is_title_phrase_any(text: str) -> bool:
+    words = [w.lower().strip(".,") for w in text.split()]
+    return any(w in _data()["titles"] for w in words)
+
+
+def _is_proper_name(text: str) -> bool:
+    words = [w for w in text.split() if w.lower().rstrip(".") not in ("dr", "mr", "mrs", "ms")]
+    return 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+# --------------------------------------------------------------------------------------------
+# cues of one sentence
+
+def find_cues(text: str, s: Sentence) -> list[Cue]:
+    d = _data()
+    lo, hi = s.start, s.end
+    cues: list[Cue] = []
+
+    for m in d["verb"].finditer(text, lo, hi):
+        w = m.group().lower()
+        before = text[max(lo, m.start() - 24):m.start()]
+        prev_words = before.lower().split()
+        prev = prev_words[-1].strip("\"“”,") if prev_words else ""
+        if prev in d["passive"]:
+            continue        # "were reported killed", "an estimated 400"
+        after = text[m.end():hi]
+        if w in d["object_verbs"] and not d["object_after"].match(after):
+            continue
+        if w.startswith("claim") and regex.match(r"\s+(?:the\s+lives|\S+\s+lives|responsibility|credit|the\s+attack)",
+                                                  after, regex.IGNORECASE):
+            continue
+        if w.startswith("admit") and regex.match(r"\s+\d", after):
+            continue        # "the hospital had admitted 38 patients"
+        # inverted: '"...," said X' and ", said X, a local youth leader"
+        pre = text[lo:m.start()].rstrip()
+        if w in d["inverted"] and pre.endswith(tuple(",\"”’'")) and regex.match(r"\s+(?:[\p{Lu}\d]|(?:a|an|the|one)\s)", after):
+            np_ = _np_after(text, m.end(), hi)
+            if np_ and np_[2] and (pre.endswith(tuple("\"”’'")) or _np_ends_sentence(text, np_[1], hi)) \
+                    and _looks_like_source(text[np_[0]:np_[1]]):
+                alias = None
+                am = regex.match(r",\s+((?:a|an|the)\s+[^,.;]{2,80}?)(?:,|\.|$)", text[np_[1]:hi])
+                if am:
+                    alias = am.group(1)
+                cues.append(Cue(m.start(), np_[1], m.group(), text[np_[0]:np_[1]], np_[0], "inverted", True,
+                                alias, s.index, w in d["observation"]))
+                continue
+        sub = _subject_before(text, lo, m.start())
+        if sub is None:
+            continue
+        a, b, alias = sub
+        src = text[a:b]
+        if not _looks_like_source(src, strict=w in d["noun_like"]):
+            continue
+        # "in what police said was an unrelated case": the cue covers only part of the sentence
+        pw = text[max(lo, a - 12):a].lower().split()
+        if pw and pw[-1] in d["partial"]:
+            continue
+        tail = text[m.end():hi]
+        ends_sentence = not regex.search(r"\b(?:that)\b|\d", tail[:80].lower()) and not _has_count_after(text, m.end(), hi)
+        postposed = text[lo:a].rstrip().endswith(tuple(",\"”’'—–")) or ends_sentence
+        cues.append(Cue(a, m.end(), m.group(), src, a, "subject", postposed, alias, s.index, w in d["observation"]))
+
+    for m in d["prep"].finditer(text, lo, hi):
+        p = m.group("p").lower()
+        if p == "per" and not regex.match(
+                r"(?:the\s+)?[\p{Lu}]|(?:the\s+)?(?:regional|state|local|provincial|national|city|health|district)\b",
+                text[m.end():hi]):
+            continue
+        np_ = _np_after(text, m.end(), hi)
+        if not np_:
+            continue
+        src = text[np_[0]:np_[1]]
+        if not _looks_like_source(src):
+            continue
+        kind = "citing" if p in ("citing", "quoting", "as cited by") else "prep"
+        postposed = text[lo:m.start()].rstrip().endswith((",", "(", "—", "–")) or _np_ends_sentence(text, np_[1], hi)
+        cues.append(Cue(m.start(), np_[1], m.group("p"), src, np_[0], kind, postposed, None, s.index))
+
+    for m in d["figures"].finditer(text, lo, hi):
+        sub = _subject_before(text, lo, m.start())
+        if sub is None:
+            continue
+        a, b, alias = sub
+        if _looks_like_source(text[a:b]):
+            cues.append(Cue(a, m.end(), m.group().strip(" '’s"), text[a:b], a, "figures", False, alias, s.index))
+
+    for m in d["with_participle"].finditer(text, lo, hi):
+        src = m.group("src")
+        if _looks_like_source(src):
+            cues.append(Cue(m.start("src"), m.end(), m.group("w"), src, m.start("src"), "participle", False, None,
+                            s.index))
+    for m in d["participle"].finditer(text, lo, hi):
+        if any(c.kind == "participle" and c.start <= m.start("w") < c.end for c in cues):
+            continue
+        subj = _sentence_subject(text, s, [c for c in cues if c.start < m.start()])
+        if subj:
+            a, b = subj
+            cues.append(Cue(m.start("w"), m.end(), m.group("w"), text[a:b], a, "participle", False, None, s.index))
+
+    dash = regex.search(r"(?:^|\s)(?:[—–]|--|-)\s*(?P<src>[^—–\n]{2,90})$", text[lo:hi].rstrip(" ."))
+    if dash:
+        src = dash.group("src").split(",")[0].strip()
+        words = src.split()
+        low = [w.lower() for w in words]
+        if words and len(words) <= 8 and (any(w in d["dash_words"] for w in low) or
+                                          (words[0][:1].isupper() and s.heading)) and not regex.search(r"\d", src):
+            a = lo + dash.start("src")
+            cues.append(Cue(lo + dash.start(), a + len(src), "—", src, a, "dash", True, None, s.index))
+    cues.sort(key=lambda c: c.start)
+    return cues
+
+
+def _np_ends_sentence(text: str, pos: int, hi: int) -> bool:
+    rest = text[pos:hi]
+    return bool(regex.match(r"\s*(?:[.!?\"”’']*\s*$|,|\()", rest)) or \
+        bool(regex.match(r"\s+(?:(?:late\s+|early\s+)?on\s+\w+|in\s+a\s+(?:\w+\s+)?statement|on\s+(?:X|Telegram|Twitter))", rest))
+
+
+_COUNTISH = regex.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|scores)\b",
+                          regex.IGNORECASE)
+
+
+def _has_count_after(text: str, a: int, b: int) -> bool:
+    return bool(_COUNTISH.search(text, a, min(b, a + 120)))
+
+
+_VERBISH = regex.compile(r"(?:ed|es)$|^(?:is|was|were|are|has|had|have|will|would|could|said|says|told|made|gave|put|"
+                         r"took|sent|led|won|lost|hit|went|came|saw|left|kept|held|set|did|does|do)$")
+
+
+def _sentence_subject(text: str, s: Sentence, cues: list[Cue]) -> tuple[int, int] | None:
+    """The subject of the sentence: its first subject cue's source, else its leading noun phrase
+    (up to the first word that looks like a verb)."""
+    for c in cues:
+        if c.kind == "subject":
+            return c.src_start, c.src_start + len(c.src)
+    toks = _tokens(text, s.start, min(s.end, s.start + 240))
+    out: list[Tok] = []
+    for t in toks:
+        if t.text in _PUNCT and t.text not in ("-",):
+            break
+        if out and t.text[:1].islower() and _VERBISH.search(t.low):
+            break
+        out.append(t)
+        if len(out) > 14:
+            return None
+    while out and out[-1].low in ("of", "for", "the", "and", "al", "de", "on", "-"):
+        out.pop()
+    if not out or not _looks_like_source(text[out[0].start:out[-1].end]):
+        return None
+    return out[0].start, out[-1].end
+
+
+# --------------------------------------------------------------------------------------------
+# quotations
+
+def quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """Spans of quoted speech. Straight quotes pair up within a paragraph; an unclosed one runs to
+    the end of its paragraph (a quote that goes on in the next one), and a paragraph that opens with
+    a closing quote continues the one before."""
+    spans: list[tuple[int, int]] = []
+    paras: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        paras.setdefault(s.para, []).append(s)
+    for ss in paras.values():
+        a, b = ss[0].start, ss[-1].end
+        opened = None
+        marks = list(regex.finditer(r"[\"“”«»]", text[a:b]))
+        straight = sum(1 for m in marks if m.group() == '"')
+        for m in marks:
+            ch = m.group()
+            pos = a + m.start()
+            if opened is None:
+                if ch in "”»" or (ch == '"' and straight % 2 == 1 and not spans_in(spans, a, b) and
+                                  _closes(text, pos)):
+                    spans.append((a, pos))
+                    continue
+                opened = pos
+            elif ch in "“«":
+                opened = pos
+            else:
+                spans.append((opened, pos))
+                opened = None
+        if opened is not None:
+            spans.append((opened, b))
+    return spans
+
+
+def spans_in(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(a <= x < b for x, _ in spans)
+
+
+def _closes(text: str, pos: int) -> bool:
+    """Is the straight quote at pos a closing one ('...," he said')?"""
+    return pos > 0 and (text[pos - 1] in ".,!?" or (pos + 1 < len(text) and text[pos + 1] in ",."))
+
+
+# --------------------------------------------------------------------------------------------
+# back-references
+
+def _anaphor_kind(src: str) -> str | None:
+    """'person', 'thing', 'group', 'self', 'the:<noun>' for a pronoun or definite phrase; None for a name."""
+    d = _data()
+    words = [w.lower() for w in src.split()]
+    if len(words) == 1:
+        w = words[0]
+        if w in d["pron_person"]:
+            return "person"
+        if w in d["pron_thing"]:
+            return "thing"
+        if w in d["pron_group"]:
+            return "group"
+        if w in ("i", "we"):
+            return "self"
+    if 2 <= len(words) <= 3 and words[0] in ("the", "this", "that", "its", "their", "his", "her") and \
+            words[-1].replace("’", "'").removesuffix("'s") in d["anaphors"]:
+        if any(w[:1].isupper() for w in src.split()[1:]):
+            return None
+        return "the:" + words[-1].replace("’", "'").removesuffix("'s")
+    return None
+
+
+def _make_ref(src: Source, sentence: int) -> Ref:
+    d = _data()
+    name = src.name
+    words = [w.lower().strip(".,()'’") for w in name.split()]
+    org = src.kind not in (None, "person") or any(w in d["orgs"] for w in words) or \
+        any(w.isupper() and len(w) > 1 for w in name.split())
+    person = src.kind == "person" or (not org and (any(w in d["titles"] for w in words) or _is_proper_name(name)))
+    plural = not person and bool(words) and words[-1].endswith("s")
+    return Ref(name, person, org, plural, sentence, src)
+
+
+_GENERIC_HEADS = frozenset({"group", "organisation", "organization", "outlet", "channel", "statement", "bulletin",
+                            "report", "passage", "text", "post", "summary", "update", "message", "tally"})
+
+
+def _resolve(kind: str, refs: list[Ref], sentence: int) -> Ref | None:
+    limit = SETTINGS.lookback_sentences + (6 if kind.startswith("the:") else 0)
+    noun = kind[4:] if kind.startswith("the:") else None
+    for r in reversed(refs):
+        if sentence - r.sentence > limit:
+            break
+        if kind == "person" and r.person:
+            return r
+        if kind == "thing" and r.org and not r.person:
+            return r
+        if kind == "group" and (r.org or r.plural) and not r.person:
+            return r
+        if noun:
+            if noun in _GENERIC_HEADS and r.org:
+                return r
+            words = [w.lower().strip(".,()") for w in r.name.split()] + \
+                [w.lower().strip(".,()") for w in (r.source.text or "").split()]
+            if noun in words or noun.rstrip("s") in words:
+                return r
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# choosing the cue for a count
+
+def _clause_break(text: str, a: int, b: int) -> bool:
+    """Is there a clause boundary between a and b that a postposed cue does not reach over?"""
+    return bool(regex.search(r";|\s(?:but|while|whereas)\s|,\s+and\s+(?:the|a|an|[\p{Lu}])[\w'’-]*\s+(?:\w+\s+){0,3}?(?:said|says|told)",
+                             text[a:b]))
+
+
+def _choose(text: str, cues: list[Cue], c: Candidate) -> Cue | None:
+    p, e = c.q.start, c.q.end
+    before = [k for k in cues if k.end <= p or (k.kind == "participle" and k.start <= p and k.end <= p)]
+    citing = [k for k in cues if k.kind == "citing"]
+    if before:
+        k = before[-1]
+        if k.observation:
+            speech = [x for x in before[:-1] if not x.observation and x.kind in ("subject", "inverted", "prep")]
+            if speech:
+                k = speech[-1]
+        if citing and citing[-1].start < p and citing[-1] is not k and citing[-1].start >= (before[0].start - 200):
+            return citing[-1]
+        return k
+    after = [k for k in cues if k.start >= e and k.postposed and not _clause_break(text, e, k.start)]
+    if after:
+        if citing:
+            return citing[0]
+        return after[0]
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+
+def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate], registry=None) -> list[Candidate]:
+    """Fill `source` on every candidate (a Source, or None for the article's own voice)."""
+    if not candidates:
+        return candidates
+    from ..registry import default_registry
+
+    reg = registry if registry is not None else default_registry()
+    quotes = quote_spans(text, sentences)
+    last = max(c.sentence.index for c in candidates)
+    by_sentence: dict[int, list[Candidate]] = {}
+    for c in candidates:
+        by_sentence.setdefault(c.sentence.index, []).append(c)
+    cues_by_sentence: dict[int, list[Cue]] = {}
+    resolved: dict[int, Source | None] = {}
+    refs: list[Ref] = []
+    probe = _data()["verb"]
+    lookahead = _data()["prep"]
+
+    def cues_of(s: Sentence) -> list[Cue]:
+        if s.index not in cues_by_sentence:
+            found = []
+            if s.index in by_sentence or s.heading or probe.search(text, s.start, s.end) or \
+                    lookahead.search(text, s.start, s.end):
+                found = find_cues(text, s)
+            cues_by_sentence[s.index] = found
+        return cues_by_sentence[s.index]
+
+    for s in sentences[:last + 1]:
+        cues = cues_of(s)
+        for k in cues:
+            src = _to_source(text, k, refs, s.index, reg)
+            resolved[id(k)] = src
+            if src is not None and _anaphor_kind(k.src) is None:
+                refs.append(_make_ref(src, s.index))
+        for c in by_sentence.get(s.index, []):
+            k = _choose(text, cues, c)
+            if k is not None and _anaphor_kind(k.src) == "self":
+                k = _quote_frame(c, quotes, sentences, cues_of) or k
+            if k is None:
+                k = _quote_frame(c, quotes, sentences, cues_of)
+                if k is not None and id(k) not in resolved:
+                    resolved[id(k)] = _to_source(text, k, refs, s.index, reg)
+            src = resolved.get(id(k)) if k is not None else None
+            if src is not None and _anaphor_kind(src.name) == "self":
+                src = None
+            c.source = src
+            if src is not None:
+                c.extra["cue_kind"] = k.kind
+    return candidates
+
+
+def _quote_frame(c: Candidate, quotes, sentences, cues_of) -> Cue | None:
+    """The speaker of the quotation a count sits in: after the closing quote ('...," the police
+    said') or before the opening one ('X said: "...')."""
+    p = c.q.start
+    span = next(((a, b) for a, b in quotes if a <= p < b), None)
+    if span is None:
+        return None
+    a, b = span
+    for s in sentences[c.sentence.index:c.sentence.index + 15]:
+        if s.end <= b:
+            continue
+        for k in cues_of(s):
+            if k.start >= b and k.start - b <= 40 and k.kind in ("subject", "inverted"):
+                return k
+        break
+    for s in reversed(sentences[max(0, c.sentence.index - 8):c.sentence.index + 1]):
+        if s.start > a:
+            continue
+        for k in reversed(cues_of(s)):
+            if k.end <= a and a - k.end <= 40:
+                return k
+        break
+    return None
+
+
+def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg) -> Source | None:
+    src = _clean(k.src)
+    if not src:
+        return None
+    kind = _anaphor_kind(src)
+    if kind == "self":
+        return Source(src, src, k.word)
+    if kind is not None:
+        r = _resolve(kind, refs, sentence)
+        if r is None:
+            return reg.source(src, k.word, text=src, context=(text, k.start))
+        base = r.source
+        return Source(src, base.name, k.word, base.kind, base.side)
+    name = _name_of(src)
+    # "the agency's bulletin" after the agency was named: the agency
+    if name != src and _anaphor_kind(name) is not None:
+        r = _resolve(_anaphor_kind(name), refs, sentence)
+        if r is not None:
+            return Source(src, r.source.name, k.word, r.source.kind, r.source.side)
+    return reg.source(name, k.word, text=src, context=(text, k.start), alias=k.alias)
+
+
+def _clean(src: str) -> str:
+    src = src.strip(" ,;:\"“”'‘’[]—–-")
+    if src.endswith(")") and "(" not in src:
+        src = src[:-1]
+    if src.startswith("(") and ")" not in src:
+        src = src[1:]
+    return " ".join(src.split())
+
+
+_PLACE_TAIL = regex.compile(r"\s+(?:in|at|from|near|based\s+in)\s+(?:the\s+)?(?P<obj>[^,]{1,60})$", regex.IGNORECASE)
+_PARTICIPLE_TAIL = regex.compile(r"\s+(?:residing|speaking|based|writing|reporting|working|living|quoted|cited|who|"
+                                 r"which|that)\b.*$", regex.IGNORECASE)
+
+
+def _name_of(src: str) -> str:
+    """The name inside a source phrase: without trailing places ("in Kabul"), participles ("based on
+    figures ...") and document nouns ("'s bulletin", "update")."""
+    d = _data()
+    name = _PARTICIPLE_TAIL.sub("", src)
+    for _ in range(3):
+        m = _PLACE_TAIL.search(name)
+        if not m:
+            break
+        obj_words = [w.lower().strip(".,()") for w in m.group("obj").split()]
+        if any(w in d["orgs"] for w in obj_words):
+            break
+        name = name[:m.start()]
+    # "the agency's 9 a.m. bulletin" -> "the agency"; "A LASEMA update" -> "LASEMA"
+    m = regex.match(r"(?P<owner>.+?)['’]s?\s+(?:[\w.:]+\s+){0,3}?(?P<doc>\w+)$", name)
+    if m and m.group("doc").lower() in d["documents"]:
+        name = m.group("owner")
+    else:
+        words = name.split()
+        if len(words) >= 2 and words[-1].lower() in d["documents"] and not _looks_generic_only(words[:-1]):
+            name = " ".join(words[:-1])
+    return name.strip() or src
+
+
+def _looks_generic_only(words: list[str]) -> bool:
+    return all(w.lower() in ("a", "an", "the", "its", "their", "government", "official", "police", "army") for w in words)

@@ -1,0 +1,323 @@
+"""Stage: casualty counts.
+
+Takes the quantity phrases of a sentence and decides which of them count people killed,
+wounded, missing or captured, by the rules in `rules/casualty.toml`. Each quantity is masked in
+the sentence (same length, so offsets stay put) and every rule is a pattern over that masked
+sentence; the named group `c` says which count a match labels. When several rules label one
+count the lowest priority number wins; `@prev` rules (breakdowns, revisions, coordinations) take
+the category of the nearest count before them in the sentence.
+
+The output is one `Candidate` per labelled count (a mention of a claim); attribution, events and
+merging into claims happen in later stages.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import regex
+
+from ..rules import lexicon, load, nonperson_nouns, person_nouns
+from .numbers import Quantity, find_quantities
+from .segment import Sentence
+
+MASK = "\ue000"
+_NAME = regex.compile(r"\{([A-Z][A-Z_]*)\}")
+_FLAGS = regex.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    priority: int
+    category: str
+    pattern: regex.Pattern
+    needs: tuple[str, ...]
+    person: bool = False
+    min_value: int | None = None
+    count: str | None = None        # "indefinite" | "unquantified" | None (a masked quantity)
+    link: str | None = None         # "revises"
+    check: str | None = None
+    prev_sentence: bool = False     # "@prev" may find its head in the sentence before
+    examples: tuple[str, ...] = ()
+    counter: tuple[str, ...] = ()
+    order: int = 0
+
+
+@dataclass
+class Candidate:
+    """One mention of a casualty count, before attribution and merging."""
+
+    q: Quantity
+    sentence: Sentence
+    category: str
+    rule: str
+    victims: str | None
+    victims_type: str
+    hedged: bool
+    span: tuple[int, int]                 # the text the rule matched (offsets into the document)
+    trigger: tuple[int, int] | None = None
+    head: int | None = None               # index (in the document's candidates) of the count it depends on
+    link: str | None = None               # "part_of" or "revises" when head is set
+    source: object = None                 # filled by attribution
+    event: str | None = None              # filled by events
+    extra: dict = field(default_factory=dict)
+
+
+def expand(pattern: str, grammar: dict[str, str], depth: int = 0) -> str:
+    """Replace {NAME} by its grammar piece, recursively (quantifiers such as {0,5} are left alone)."""
+    if depth > 12:
+        raise ValueError(f"grammar pieces nest too deep in {pattern[:60]!r}")
+
+    def sub(m: regex.Match) -> str:
+        name = m.group(1)
+        if name not in grammar:
+            raise KeyError(f"unknown grammar piece {{{name}}}")
+        return "(?:" + expand(grammar[name], grammar, depth + 1) + ")"
+
+    return _NAME.sub(sub, pattern)
+
+
+@functools.cache
+def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, regex.Pattern], ...], regex.Pattern]:
+    data = load("casualty.toml")
+    grammar = dict(data["grammar"])
+    grammar["COUNT"] = MASK + "+"
+    rules = []
+    for order, r in enumerate(data["rule"]):
+        rules.append(Rule(
+            id=r["id"], priority=int(r.get("priority", 50)), category=r["category"],
+            pattern=regex.compile(expand(r["pattern"], grammar), _FLAGS),
+            needs=tuple(n.lower() for n in r.get("needs", ())), person=bool(r.get("person")),
+            min_value=r.get("min_value"), count=r.get("count"), link=r.get("link"), check=r.get("check"),
+            prev_sentence=bool(r.get("prev_sentence")),
+            examples=tuple(r.get("examples", ())), counter=tuple(r.get("counter", ())), order=order))
+    trig = data["triggers"]
+    classes = tuple((cat, regex.compile(expand(trig[cat], grammar), _FLAGS)) for cat in trig["order"])
+    hedges = lexicon()["hedges"]["words"]
+    words = sorted(set(hedges) | {w[:1].upper() + w[1:] for w in hedges if w != "may"}, key=len, reverse=True)
+    hedge = regex.compile(r"(?<![\w'’])(?:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words)
+                          + r")(?![\w'’])")
+    return tuple(rules), classes, hedge
+
+
+def rules() -> tuple[Rule, ...]:
+    return _compiled()[0]
+
+
+_FALLBACK = tuple((cat, regex.compile(p, regex.IGNORECASE)) for cat, p in (
+    ("casualties", r"(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)|casualt|losses"),
+    ("wounded", r"injur|wound"),
+    ("missing", r"missing"),
+    ("captured", r"hostage|captive|prisoner|abduct|kidnap"),
+    ("killed", r"dead|death|kill|fatal|toll|bodies|victim|deceased"),
+))
+
+
+def classify(trigger: str) -> str | None:
+    """The category a trigger word or toll noun implies."""
+    t = " ".join(trigger.split())
+    for cat, pat in _compiled()[1]:
+        if pat.fullmatch(t):
+            return cat
+    # a longer toll phrase ("number of Kyrgyz troops killed or wounded"): its category word
+    for cat, pat in _FALLBACK:
+        if pat.search(t):
+            return cat
+    return None
+
+
+@functools.cache
+def prefilter() -> regex.Pattern:
+    """One pattern that finds any word some rule needs: sentences without one are skipped."""
+    needs = sorted({n for r in rules() for n in r.needs if len(n.strip()) > 2}, key=len, reverse=True)
+    needs = [n for n in needs if n.strip() not in ("and", "of the", "of those", "from", "were", "are")]
+    return regex.compile("|".join(regex.escape(n) for n in needs), regex.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------------
+# checks on a match
+
+_WORDS = regex.compile(r"[^\W\d_][\w'’-]*")
+_NEGATION = regex.compile(r"\b(?:not|never|no)\b|n['’]t\b", regex.IGNORECASE)
+_GAP_LAST = frozenset("""
+rose risen rises rising climbed climbs climbing jumped jumps increased increases reached reaches reach hit hits
+stood stands stand was is were are at to of be been now already could may might will would possibly possible
+probably likely perhaps higher high even as put puts revised further estimated set totaled totalled totals
+numbered numbers approaching nearing still has had have stands remained remains soared surged grew risen
+""".split())
+_VERB_QUALIFIER = regex.compile(r"(?:topped|tops|topping|passed|passing|surpassed|exceeded|exceeds|exceeding|exceed"
+                                r"|rose\s+past|crossed|top|surpass)\b", regex.IGNORECASE)
+_NOUN_TRIGGERS = frozenset({"bodies", "corpses", "deaths", "fatalities", "casualties", "injuries"})
+_DETERMINERS = regex.compile(r"^(?:of\s+(?:the\s+|its\s+|their\s+)?|the\s+)", regex.IGNORECASE)
+
+
+def _words(text: str | None) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(text or "")]
+
+
+def victims_type(text: str | None) -> str:
+    kinds = {person_nouns().get(w) for w in _words(text)} - {None, "unknown"}
+    if not kinds:
+        return "unknown"
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _has_person(text: str | None) -> bool:
+    words = _words(text)
+    return any(w in person_nouns() for w in words)
+
+
+def _valid(rule: Rule, m: regex.Match, q: Quantity) -> bool:
+    v = m.groupdict().get("v")
+    if v and any(w in nonperson_nouns() for w in _words(v)[:4]):
+        return False
+    if rule.person and not _has_person(v):
+        return False
+    aux = m.groupdict().get("aux")
+    if aux and _NEGATION.search(aux):
+        return False
+    if rule.min_value is not None:
+        n = q.value if q.value is not None else q.low
+        if n is None or n < rule.min_value:
+            return False
+    if rule.check == "toll_gap":
+        gap = (m.group("gap") or "").strip()
+        if gap and not _VERB_QUALIFIER.match(q.text):
+            last = _words(gap)
+            if not last or last[-1] not in _GAP_LAST:
+                return False
+    t = m.groupdict().get("t")
+    if q.weak and t and t.lower() in _NOUN_TRIGGERS:
+        return False        # "several bodies", "a few deaths": not a count of anyone
+    if q.weak and q.kind == "unquantified":
+        # "many", "a number of": only as the plain subject or object of a casualty verb
+        if rule.id not in ("np.verb", "verb.np") or (v and not _has_person(v)):
+            return False
+    return True
+
+
+def _victims(m: regex.Match) -> str | None:
+    parts = [m.groupdict().get("v"), m.groupdict().get("pp")]
+    text = " ".join(p.strip() for p in parts if p and p.strip())
+    if not text:
+        return None
+    text = _DETERMINERS.sub("", text).strip(" ,\"“”'")
+    return text or None
+
+
+# --------------------------------------------------------------------------------------------
+
+def _masked(text: str, s: Sentence, quantities: list[Quantity]) -> str:
+    parts = []
+    pos = s.start
+    for q in quantities:
+        parts.append(text[pos:q.start])
+        parts.append(MASK * (q.end - q.start))
+        pos = q.end
+    parts.append(text[pos:s.end])
+    return "".join(parts)
+
+
+def _synthetic(rule: Rule, text: str, start: int, end: int) -> Quantity:
+    phrase = text[start:end]
+    if rule.count == "indefinite":
+        return Quantity(start, end, phrase, 1, 1, 1, "exact", "number", rule="number.indefinite")
+    return Quantity(start, end, phrase, None, None, None, "unquantified", "unquantified", weak=True,
+                    rule="number.unquantified")
+
+
+def extract_sentence(text: str, s: Sentence, first_index: int = 0,
+                     previous: list[Candidate] | None = None) -> list[Candidate]:
+    """The casualty counts of one sentence. `first_index` is the document index of the first one;
+    `previous` the candidates of the sentence before (for rules whose head may sit there)."""
+    rules_, _, hedge = _compiled()
+    low = text[s.start:s.end].lower()
+    quantities = find_quantities(text, s.start, s.end)
+    masked = _masked(text, s, quantities)
+    by_start = {q.start - s.start: i for i, q in enumerate(quantities)}
+    hits: dict[int, list[tuple[int, int, Rule, regex.Match]]] = {}
+    synthetic: dict[int, Quantity] = {}
+    for rule in rules_:
+        if rule.needs and not any(n in low for n in rule.needs):
+            continue
+        if rule.count is None and not quantities:
+            continue
+        for m in rule.pattern.finditer(masked, overlapped=True):
+            cs, ce = m.span("c")
+            if rule.count is None:
+                i = by_start.get(cs)
+                if i is None or quantities[i].end - s.start != ce:
+                    continue
+                key = cs
+            else:
+                if MASK in m.group("c"):
+                    continue
+                key = cs
+                synthetic.setdefault(cs, _synthetic(rule, text, s.start + cs, s.start + ce))
+            hits.setdefault(key, []).append((rule.priority, rule.order, rule, m))
+    all_q = {q.start - s.start: q for q in quantities}
+    for k, q in synthetic.items():
+        if k not in all_q and not any(o.start < q.end and q.start < o.end for o in quantities):
+            all_q[k] = q
+    out: list[Candidate] = []
+    for key in sorted(hits):
+        q = all_q.get(key)
+        if q is None:
+            continue
+        for _, _, rule, m in sorted(hits[key], key=lambda h: (h[0], h[1])):
+            if (rule.count is None) != (q.rule not in ("number.indefinite", "number.unquantified")):
+                continue
+            if not _valid(rule, m, q):
+                continue
+            head = None
+            link = None
+            if rule.category == "@prev":
+                prev = [c for c in out if c.q.end <= q.start]
+                if prev:
+                    head_c = prev[-1]
+                    head = first_index + out.index(head_c)
+                elif rule.prev_sentence and previous:
+                    head_c = previous[-1]
+                    head = first_index - len(previous) + len(previous) - 1
+                else:
+                    continue
+                category = head_c.category
+                link = rule.link
+            elif rule.category == "@t":
+                category = classify(m.group("t"))
+                if category is None:
+                    continue
+            else:
+                category = rule.category
+            victims = _victims(m)
+            if head is not None and victims is None and rule.category == "@prev" and link != "revises":
+                victims = head_c.victims
+            ms, me = m.span()
+            window_start = max(0, ms - 50)
+            hedged = bool(hedge.search(masked, window_start, me))
+            t_span = m.span("t") if m.groupdict().get("t") is not None else None
+            out.append(Candidate(
+                q=q, sentence=s, category=category, rule=rule.id, victims=victims,
+                victims_type=victims_type(victims), hedged=hedged,
+                span=(s.start + ms, s.start + me),
+                trigger=(s.start + t_span[0], s.start + t_span[1]) if t_span else None,
+                head=head, link=link))
+            break
+    return out
+
+
+def extract_candidates(text: str, sentences: list[Sentence]) -> list[Candidate]:
+    """The casualty counts of a document, sentence by sentence, in order."""
+    pre = prefilter()
+    out: list[Candidate] = []
+    previous: list[Candidate] = []
+    last_index = -2
+    for s in sentences:
+        if not pre.search(text, s.start, s.end):
+            continue
+        found = extract_sentence(text, s, len(out), previous if last_index == s.index - 1 else None)
+        if found:
+            out.extend(found)
+            previous, last_index = found, s.index
+    return out

@@ -1,0 +1,119 @@
+"""Stage: merge mentions into claims.
+
+One claim is one (category, count, source) in a document, however often it is stated. Mentions
+merge when their category and bounds are equal and their sources are the same or one name
+contains the other ("Defense Ministry" in the headline, "the Russian Defense Ministry" in the
+body). A mention in the article's own voice merges into a sourced claim only when it is a
+headline (a headline repeats the body: annotation.md); elsewhere the article's own voice is a
+claim of its own. Breakdowns and revisions keep a link to the claim they depend on.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..models import Claim, Count, Mention, Source, Victims
+from .casualties import Candidate
+from .segment import LineIndex
+
+_NAME_WORDS = regex.compile(r"[^\W_]+")
+_DROP = frozenset({"the", "a", "an", "s"})
+
+
+def name_words(name: str | None) -> tuple[str, ...]:
+    if not name:
+        return ()
+    words = [w for w in _NAME_WORDS.findall(name.lower().replace("’", "'").replace("'s", "")) if w not in _DROP]
+    return tuple(words)
+
+
+def same_source(a: Source | None, b: Source | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    wa, wb = set(name_words(a.name)), set(name_words(b.name))
+    if not wa or not wb:
+        return False
+    return wa <= wb or wb <= wa
+
+
+def _key(c: Candidate) -> tuple:
+    q = c.q
+    return (c.category, q.value, q.low, q.high)
+
+
+def _sentence_text(text: str, c: Candidate) -> str:
+    return " ".join(text[c.sentence.start:c.sentence.end].split())
+
+
+def merge(text: str, doc: str, candidates: list[Candidate], doc_name: str | None = None) -> list[Claim]:
+    """Group candidates into claims, in order of first mention."""
+    groups: list[list[int]] = []          # candidate indices per claim
+    group_of: dict[int, int] = {}
+    for i, c in enumerate(candidates):
+        target = None
+        for g, members in enumerate(groups):
+            first = candidates[members[0]]
+            if _key(first) != _key(c):
+                continue
+            sources = [candidates[j].source for j in members]
+            named = [s for s in sources if s is not None]
+            if c.source is None:
+                if not named:
+                    target = g
+                    break
+                if c.sentence.heading:
+                    target = g
+                    break
+                continue
+            if not named:
+                # a sourced body mention after an own-voice headline: the headline was this claim
+                if all(candidates[j].sentence.heading for j in members):
+                    target = g
+                    break
+                continue
+            if any(same_source(c.source, s) for s in named):
+                target = g
+                break
+        if target is None:
+            groups.append([i])
+            group_of[i] = len(groups) - 1
+        else:
+            groups[target].append(i)
+            group_of[i] = target
+    lines = LineIndex(text)
+    name = doc_name or doc
+    ids = [f"{name}#{n + 1}" for n in range(len(groups))]
+    claims: list[Claim] = []
+    for g, members in enumerate(groups):
+        cands = [candidates[j] for j in members]
+        # the claim's source: the longest name among its mentions (the fullest form)
+        named = [c.source for c in cands if c.source is not None]
+        source = max(named, key=lambda s: (len(name_words(s.name)), -cands.index(next(c for c in cands if c.source is s)))) \
+            if named else None
+        first = cands[0]
+        q = first.q
+        victims_c = next((c for c in cands if c.victims), first)
+        mentions = tuple(sorted({(c.q.start, c.q.end): Mention(c.q.start, c.q.end, text[c.q.start:c.q.end],
+                                                             lines.line(c.q.start), _sentence_text(text, c))
+                                 for c in cands}.values(), key=lambda m: m.start))
+        rule_ids: list[str] = []
+        for c in cands:
+            for r in (c.q.rule, c.rule):
+                if r not in rule_ids and r != "number":
+                    rule_ids.append(r)
+        part_of = None
+        for c in cands:
+            if c.head is not None and c.head in group_of and group_of[c.head] != g and c.link == "part_of":
+                part_of = part_of or ids[group_of[c.head]]
+        claims.append(Claim(
+            doc=doc, id=ids[g], category=first.category,
+            count=Count(q.text, q.value, q.low, q.high, q.qualifier),
+            victims=Victims(victims_c.victims, victims_c.victims_type),
+            source=source, hedged=any(c.hedged for c in cands), event=first.event,
+            mentions=mentions, rule=tuple(rule_ids), part_of=part_of))
+    # "rose to 89 from 63": the 63 points at the 89; the 89 revises the 63
+    revises: dict[int, str] = {}
+    for i, c in enumerate(candidates):
+        if c.link == "revises" and c.head in group_of and group_of[c.head] != group_of[i]:
+            revises.setdefault(group_of[c.head], ids[group_of[i]])
+    return [cl.with_(revises=revises[g]) if g in revises else cl for g, cl in enumerate(claims)]
+

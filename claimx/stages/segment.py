@@ -1,0 +1,175 @@
+"""Stage: lines, paragraphs and sentences, with offsets into the original text.
+
+- A line break ends a sentence, except a soft wrap (a line that does not end a sentence followed
+  by one that starts in lower case).
+- Sentence ends: `.`, `!`, `?` (and closing quotes or brackets after them) followed by space and
+  an upper-case letter, digit or opening quote; abbreviations and initials do not end a sentence.
+- Link lines on scraped pages ("Read more: ...", "Related: ...") are not part of the article:
+  they get no sentences, so their figures are never claims.
+- A sentence over `max_sentence_chars` is cut into pieces at white space, so that no rule ever
+  sees an unbounded stretch of text (a 5 MB line without a full stop stays linear).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import regex
+
+from ..settings import SETTINGS
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    para: int          # index of the paragraph (block of lines) it belongs to
+    heading: bool      # a title-like line: no closing punctuation, short, on a line of its own
+
+    def text(self, doc: str) -> str:
+        return doc[self.start:self.end]
+
+
+_ABBREV = frozenset("""
+mr mrs ms dr gov sen rep gen lt col sgt capt maj cpl pvt adm cmdr st jr sr prof rev mt no nos vs etc
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+inc corp co ltd dept univ est approx fig ft pt ave blvd rd hon messrs mme mlle gens lieut brig insp supt det
+""".split())
+
+_LINK_LINE = regex.compile(
+    r"^\W{0,3}(?:read\s+more|related(?:\s+(?:stories|articles|coverage|news))?|also\s+read|read\s+also|see\s+also"
+    r"|more\s+from|most\s+read|trending(?:\s+now)?|recommended|watch|listen|recommended\s+for\s+you|popular|"
+    r"more\s+stories|you\s+may\s+also\s+like|further\s+reading)\b\s*[:|\-–—]",
+    regex.IGNORECASE)
+_LINK_HEAD = regex.compile(
+    r"^\W{0,3}(?:read\s+more|related(?:\s+\w+)?|also\s+read|see\s+also|more\s+from\s+.{0,40}|most\s+read|"
+    r"trending(?:\s+now)?|recommended(?:\s+for\s+you)?|more\s+stories|popular(?:\s+now)?|you\s+may\s+also\s+like)\W{0,3}$",
+    regex.IGNORECASE)
+_BULLET = regex.compile(r"^\s*(?:[•·▪►\-*–]|\d{1,2}[.)])\s+")
+
+# a candidate sentence end: terminal punctuation, closing quotes/brackets, white space, a new start
+_END = regex.compile(r"""[.!?]+["”’'»)\]]*(?=\s+["“‘'«(\[]?[\p{Lu}\d])""")
+_WORD_BEFORE = regex.compile(r"([\w.'’-]+)$")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Does the period at `dot` end an abbreviation or an initial rather than a sentence?"""
+    if text[dot] != ".":
+        return False
+    m = _WORD_BEFORE.search(text, max(0, dot - 30), dot)
+    if not m:
+        return False
+    word = m.group(1)
+    core = word.rstrip(".").lower()
+    if len(core) == 1 and core.isalpha():          # an initial: "J. Smith", "U.S."
+        return True
+    if "." in word.strip("."):                     # "U.S.", "a.m.", "e.g."
+        return True
+    return core in _ABBREV
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    s = start
+    for m in _END.finditer(text, start, end):
+        if _is_abbreviation(text, m.start()):
+            continue
+        e = m.end()
+        if e > s:
+            out.append((s, e))
+        s = e
+        while s < end and text[s].isspace():
+            s += 1
+    if s < end:
+        out.append((s, end))
+    return [(a, b) for a, b in (_strip(text, a, b) for a, b in out) if b > a]
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _cut_long(a: int, b: int, text: str) -> list[tuple[int, int]]:
+    limit = SETTINGS.max_sentence_chars
+    if b - a <= limit:
+        return [(a, b)]
+    out = []
+    while b - a > limit:
+        cut = text.rfind(" ", a + limit // 2, a + limit)
+        if cut <= a:
+            cut = a + limit
+        out.append((a, cut))
+        a = cut
+    out.append((a, b))
+    return out
+
+
+def segment(text: str) -> list[Sentence]:
+    """The sentences of a document, in order."""
+    # lines with their offsets
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl == -1:
+            nl = n
+        lines.append((pos, nl))
+        pos = nl + 1
+    # blocks: runs of non-blank lines, split where a line ends a sentence (news puts one paragraph a line)
+    blocks: list[tuple[int, int, bool]] = []   # start, end, single_line
+    cur: list[tuple[int, int]] = []
+    in_links = False
+
+    def flush():
+        if cur:
+            blocks.append((cur[0][0], cur[-1][1], len(cur) == 1))
+            cur.clear()
+
+    for a, b in lines:
+        line = text[a:b]
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            in_links = False
+            continue
+        if _LINK_LINE.match(stripped) or _LINK_HEAD.match(stripped):
+            flush()
+            in_links = bool(_LINK_HEAD.match(stripped))
+            continue
+        if in_links and _BULLET.match(line):
+            continue
+        in_links = False
+        if cur:
+            prev = text[cur[-1][0]:cur[-1][1]].rstrip()
+            soft_wrap = prev and prev[-1] not in ".!?:;\"”’'" and stripped[0].islower() and not _BULLET.match(line)
+            if not soft_wrap:
+                flush()
+        cur.append((a, b))
+    flush()
+
+    sentences: list[Sentence] = []
+    for para, (a, b, single) in enumerate(blocks):
+        a, b = _strip(text, a, b)
+        block = text[a:b]
+        heading = single and "\n" not in block and len(block) < 250 and block[-1:] not in ".!?\"”'’" \
+            and len(block.split()) >= 3
+        for sa, sb in _split_block(text, a, b):
+            for ca, cb in _cut_long(sa, sb, text):
+                sentences.append(Sentence(len(sentences), ca, cb, para, heading))
+    return sentences
+
+
+class LineIndex:
+    """1-based line numbers for offsets, by binary search over newline positions."""
+
+    def __init__(self, text: str):
+        self._nl = [m.start() for m in regex.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_left(self._nl, offset) + 1
