@@ -84,8 +84,11 @@ class Registry:
             r"(?<![\w'-])(?:" + "|".join(regex.escape(w) for w, _ in words) + r")(?![\w-])") if words else None
 
     # ---------------------------------------------------------------------------------------
-    def lookup(self, text: str, context: tuple[str, int] | None = None) -> Entry | None:
-        """The entry a source phrase names, if the registry knows it."""
+    def lookup(self, text: str, context: tuple[str, int] | None = None,
+               prefer: frozenset[str] = frozenset()) -> Entry | None:
+        """The entry a source phrase names, if the registry knows it. A shared alias resolves to the
+        one of its entries the document names elsewhere (`prefer`, canonical names), else by the
+        country named nearest to it in its sentence."""
         candidates = [text]
         inner = _PAREN.findall(text)
         bare = _PAREN.sub("", text)
@@ -96,9 +99,33 @@ class Registry:
                 continue
             if key in self._exact:
                 return self._exact[key]
+            # "the al Qaeda-linked group al-Shabaab", "Russian military blogger Igor Girkin": a known
+            # name at the end of a longer phrase
+            words = key.split()
+            for n in range(1, len(words)):
+                tail = " ".join(words[n:])
+                if tail in self._exact and (len(words) - n >= 2 or self._is_name_word(cand, words[n])):
+                    return self._exact[tail]
             if key in self._shared:
-                return self._by_country(self._shared[key], context)
+                shared = self._shared[key]
+                named = [e for e in shared if e.name in prefer]
+                if len(named) == 1:
+                    return named[0]
+                return self._by_country(shared, context)
         return None
+
+    @staticmethod
+    def _is_name_word(text: str, word: str) -> bool:
+        """Is `word` written as a name in `text` (capitalised or an acronym), not a common noun?"""
+        for w in _WORD.findall(text.replace("’", "'")):
+            if w.lower().replace("'", "") == word:
+                return w[:1].isupper()
+        return False
+
+    def is_shared(self, text: str) -> bool:
+        """Is this phrase an alias several sources share ("the Defence Ministry")?"""
+        key = normalize(_PAREN.sub("", text))
+        return key in self._shared and key not in self._exact
 
     def _by_country(self, entries: list[Entry], context: tuple[str, int] | None) -> Entry | None:
         if context is None or self._country_re is None:
@@ -106,7 +133,7 @@ class Registry:
         text, pos = context
         best = None
         best_dist = None
-        lo, hi = max(0, pos - 400), min(len(text), pos + 200)
+        lo, hi = _sentence_bounds(text, pos)
         for m in self._country_re.finditer(text, lo, hi):
             code = self._country_words[m.group()]
             for e in entries:
@@ -117,13 +144,22 @@ class Registry:
         return best
 
     def source(self, src: str, cue: str, *, text: str | None = None, context: tuple[str, int] | None = None,
-               alias: str | None = None) -> Source:
+               alias: str | None = None, prefer: frozenset[str] = frozenset()) -> Source:
         """A Source for a phrase found in the text: canonical name, kind and side when known."""
         written = text if text is not None else src
-        e = self.lookup(src, context) or (self.lookup(alias, context) if alias else None)
+        e = self.lookup(src, context, prefer) or (self.lookup(alias, context, prefer) if alias else None)
         if e is not None:
             return Source(written, e.name, cue, e.kind, e.side)
         return Source(written, plain_name(src) or src, cue)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The stretch of text around pos up to the nearest sentence ends (a country named there
+    decides a shared alias)."""
+    lo = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), pos - 300, 0)
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
+    hi = min(ends + [pos + 200, len(text)])
+    return lo, hi
 
 
 def _entries(data: dict, origin: str) -> list[Entry]:

@@ -106,9 +106,14 @@ def _data() -> dict:
         "with_participle": regex.compile(r"\bwith\s+(?P<src>(?:[\w'’.\-]+|\([^()]{1,40}\))(?:\s+(?:[\w'’.\-]+|\([^()]{1,40}\))){0,7}?)\s+(?P<w>"
                                          + "|".join(cues["participles"]) + r")\b", regex.IGNORECASE),
         "prep": regex.compile(r"(?<![\w'’-])(?P<p>" + alternation(cues["preps"])[3:-1] + r")\s+", regex.IGNORECASE),
+        # "the ministry's figures show", "the agency's 9 a.m. bulletin listed"
         "figures": regex.compile(
             r"['’]s?\s+(?:[\w.:]+\s+){0,2}?(?:" + "|".join(cues["figures_nouns"]) + r")\s+(?:"
             + "|".join(cues["figures_verbs"]) + r")\b", regex.IGNORECASE),
+        # "Kyrgyz health ministry figures show"
+        "figures_compound": regex.compile(
+            r"\s+(?:figures|data|statistics|estimates|tally|count|records)\s+(?:" + "|".join(cues["figures_verbs"])
+            + r")\b", regex.IGNORECASE),
         "trailing": regex.compile(r"(?:\s+(?:" + "|".join(r"\s+".join(map(regex.escape, t.split())) for t in trailing)
                                   + r"))+\s*$", regex.IGNORECASE),
         "boundary": frozenset(names["boundary_words"]),
@@ -124,6 +129,7 @@ def _data() -> dict:
         "dash_words": frozenset(names["dash_words"]),
         "documents": frozenset(names["documents"]),
         "not_sources": frozenset(names["not_sources"]),
+        "not_source_heads": frozenset(names["not_source_heads"]),
     }
 
 
@@ -142,6 +148,8 @@ def _looks_like_source(text: str, strict: bool = False) -> bool:
         return False
     low = [w.lower().strip("'’.,") for w in words]
     if len(low) == 1 and low[0] in d["not_sources"]:
+        return False
+    if low[-1] in d["not_source_heads"] or (len(low) > 2 and "of" in low and low[low.index("of") - 1] in d["not_source_heads"]):
         return False
     if _anaphor_kind(text) is not None:
         return True
@@ -273,11 +281,11 @@ def _continues_name(toks: list[Tok], n: int) -> bool:
     if not words:
         return False
     w = words[0]
-    if w.low in _DAY or regex.fullmatch(_DAY, w.low) or w.low in ("a", "x", "telegram", "twitter", "facebook", "tv"):
+    if regex.fullmatch(_DAY, w.low) or w.low in ("a", "x", "telegram", "twitter", "facebook", "tv"):
         return False
-    return w.low in _data()["orgs"] or (w.text[:1].isupper() and w.low not in ("monday", "tuesday", "wednesday",
-                                                                                "thursday", "friday", "saturday",
-                                                                                "sunday"))
+    if any(t.low in _data()["orgs"] for t in words[:3]):
+        return True
+    return w.text[:1].isupper()
 
 
 def _is_title_phrase(text: str) -> bool:
@@ -290,9 +298,16 @@ def _is_title_phrase_any(text: str) -> bool:
     return any(w in _data()["titles"] for w in words)
 
 
+_PARTICLE = regex.compile(r"(?:al|el|ad|as|ash|bin|ibn|abu|de|da|del|della|van|von|der|den|du|le|la|di)(?:[-’']\p{Lu}.*)?$")
+
+
 def _is_proper_name(text: str) -> bool:
-    words = [w for w in text.split() if w.lower().rstrip(".") not in ("dr", "mr", "mrs", "ms")]
-    return 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+    words = [w for w in text.split() if w.lower().rstrip(".") not in _TITLE_ABBREV]
+    return 1 <= len(words) <= 5 and all(w[:1].isupper() or _PARTICLE.match(w) for w in words) and \
+        any(w[:1].isupper() for w in words)
+
+
+_TITLE_ABBREV = frozenset("dr mr mrs ms gen col lt sgt capt maj gov sen rep prof rev brig adm cpl insp supt det".split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,13 +378,16 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         postposed = text[lo:m.start()].rstrip().endswith((",", "(", "—", "–")) or _np_ends_sentence(text, np_[1], hi)
         cues.append(Cue(m.start(), np_[1], m.group("p"), src, np_[0], kind, postposed, None, s.index))
 
-    for m in d["figures"].finditer(text, lo, hi):
-        sub = _subject_before(text, lo, m.start())
-        if sub is None:
-            continue
-        a, b, alias = sub
-        if _looks_like_source(text[a:b]):
-            cues.append(Cue(a, m.end(), m.group().strip(" '’s"), text[a:b], a, "figures", False, alias, s.index))
+    for pattern in (d["figures"], d["figures_compound"]):
+        for m in pattern.finditer(text, lo, hi):
+            if any(c.start <= m.start() < c.end for c in cues):
+                continue
+            sub = _subject_before(text, lo, m.start())
+            if sub is None:
+                continue
+            a, b, alias = sub
+            if _looks_like_source(text[a:b], strict=True):
+                cues.append(Cue(a, m.end(), m.group().strip(" '’s"), text[a:b], a, "figures", False, alias, s.index))
 
     for m in d["with_participle"].finditer(text, lo, hi):
         src = m.group("src")
@@ -510,10 +528,12 @@ def _anaphor_kind(src: str) -> str | None:
 def _make_ref(src: Source, sentence: int) -> Ref:
     d = _data()
     name = src.name
-    words = [w.lower().strip(".,()'’") for w in name.split()]
-    org = src.kind not in (None, "person") or any(w in d["orgs"] for w in words) or \
-        any(w.isupper() and len(w) > 1 for w in name.split())
-    person = src.kind == "person" or (not org and (any(w in d["titles"] for w in words) or _is_proper_name(name)))
+    words = [w.lower().strip(".,()'’") for w in f"{name} {src.text}".split()]
+    titled = any(w in d["titles"] for w in words)
+    has_org = any(w in d["orgs"] for w in words) or any(w.strip("()").isupper() and len(w.strip("()")) > 1
+                                                        for w in f"{name} {src.text}".split())
+    person = src.kind == "person" or titled or (not has_org and _is_proper_name(name) and len(name.split()) <= 4)
+    org = not person and (src.kind is not None or has_org)
     plural = not person and bool(words) and words[-1].endswith("s")
     return Ref(name, person, org, plural, sentence, src)
 
@@ -549,8 +569,7 @@ def _resolve(kind: str, refs: list[Ref], sentence: int) -> Ref | None:
 
 def _clause_break(text: str, a: int, b: int) -> bool:
     """Is there a clause boundary between a and b that a postposed cue does not reach over?"""
-    return bool(regex.search(r";|\s(?:but|while|whereas)\s|,\s+and\s+(?:the|a|an|[\p{Lu}])[\w'’-]*\s+(?:\w+\s+){0,3}?(?:said|says|told)",
-                             text[a:b]))
+    return bool(regex.search(r";|\sbut\s", text[a:b]))
 
 
 def _choose(text: str, cues: list[Cue], c: Candidate) -> Cue | None:
@@ -566,7 +585,7 @@ def _choose(text: str, cues: list[Cue], c: Candidate) -> Cue | None:
         if citing and citing[-1].start < p and citing[-1] is not k and citing[-1].start >= (before[0].start - 200):
             return citing[-1]
         return k
-    after = [k for k in cues if k.start >= e and k.postposed and not _clause_break(text, e, k.start)]
+    after = [k for k in cues if k.start >= e and k.postposed and (k.kind == "dash" or not _clause_break(text, e, k.start))]
     if after:
         if citing:
             return citing[0]
@@ -603,21 +622,33 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
             cues_by_sentence[s.index] = found
         return cues_by_sentence[s.index]
 
+    # sources the document names unambiguously decide its shared aliases ("the Defence Ministry")
+    prefer = set()
+    for s in sentences[:last + 1]:
+        for k in cues_of(s):
+            name = _name_of(_clean(k.src))
+            if not reg.is_shared(name):
+                e = reg.lookup(name)
+                if e is not None:
+                    prefer.add(e.name)
+    prefer = frozenset(prefer)
+
     for s in sentences[:last + 1]:
         cues = cues_of(s)
         for k in cues:
-            src = _to_source(text, k, refs, s.index, reg)
+            src = _to_source(text, k, refs, s.index, reg, prefer)
             resolved[id(k)] = src
-            if src is not None and _anaphor_kind(k.src) is None:
+            if src is not None and _anaphor_kind(src.name) is None:
                 refs.append(_make_ref(src, s.index))
         for c in by_sentence.get(s.index, []):
             k = _choose(text, cues, c)
-            if k is not None and _anaphor_kind(k.src) == "self":
+            if k is not None and _anaphor_kind(k.src) is not None and _in_same_quote(quotes, k.src_start, c.q.start):
+                # "...they told me that 100 were killed," the official said: the quote's speaker
                 k = _quote_frame(c, quotes, sentences, cues_of) or k
             if k is None:
                 k = _quote_frame(c, quotes, sentences, cues_of)
                 if k is not None and id(k) not in resolved:
-                    resolved[id(k)] = _to_source(text, k, refs, s.index, reg)
+                    resolved[id(k)] = _to_source(text, k, refs, s.index, reg, prefer)
             src = resolved.get(id(k)) if k is not None else None
             if src is not None and _anaphor_kind(src.name) == "self":
                 src = None
@@ -625,6 +656,10 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
             if src is not None:
                 c.extra["cue_kind"] = k.kind
     return candidates
+
+
+def _in_same_quote(quotes: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(x <= a < y and x <= b < y for x, y in quotes)
 
 
 def _quote_frame(c: Candidate, quotes, sentences, cues_of) -> Cue | None:
@@ -643,16 +678,17 @@ def _quote_frame(c: Candidate, quotes, sentences, cues_of) -> Cue | None:
                 return k
         break
     for s in reversed(sentences[max(0, c.sentence.index - 8):c.sentence.index + 1]):
-        if s.start > a:
+        if s.start > a + 1:
             continue
         for k in reversed(cues_of(s)):
-            if k.end <= a and a - k.end <= 40:
+            if k.end <= a + 1 and a - k.end <= 40:
                 return k
-        break
+        if s.end < a:
+            break
     return None
 
 
-def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg) -> Source | None:
+def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg, prefer=frozenset()) -> Source | None:
     src = _clean(k.src)
     if not src:
         return None
@@ -662,7 +698,7 @@ def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg) -> Source
     if kind is not None:
         r = _resolve(kind, refs, sentence)
         if r is None:
-            return reg.source(src, k.word, text=src, context=(text, k.start))
+            return reg.source(src, k.word, text=src, context=(text, k.start), prefer=prefer)
         base = r.source
         return Source(src, base.name, k.word, base.kind, base.side)
     name = _name_of(src)
@@ -671,7 +707,7 @@ def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg) -> Source
         r = _resolve(_anaphor_kind(name), refs, sentence)
         if r is not None:
             return Source(src, r.source.name, k.word, r.source.kind, r.source.side)
-    return reg.source(name, k.word, text=src, context=(text, k.start), alias=k.alias)
+    return reg.source(name, k.word, text=src, context=(text, k.start), alias=k.alias, prefer=prefer)
 
 
 def _clean(src: str) -> str:
@@ -683,17 +719,26 @@ def _clean(src: str) -> str:
     return " ".join(src.split())
 
 
-_PLACE_TAIL = regex.compile(r"\s+(?:in|at|from|near|based\s+in)\s+(?:the\s+)?(?P<obj>[^,]{1,60})$", regex.IGNORECASE)
+_PLACE_TAIL = regex.compile(r"\s+(?:in|at|from|near|based\s+in)\s+(?:the\s+)?(?P<obj>(?:(?!\s(?:in|at|from|near)\s)[^,])"
+                            r"{1,60})$", regex.IGNORECASE)
+_TIME_TAIL = regex.compile(r"\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?$",
+                           regex.IGNORECASE)
 _PARTICIPLE_TAIL = regex.compile(r"\s+(?:residing|speaking|based|writing|reporting|working|living|quoted|cited|who|"
                                  r"which|that)\b.*$", regex.IGNORECASE)
+_PERSON_OF = regex.compile(r"^(?P<person>(?:(?:[\w.]+\s+){0,2}?)(?:\p{Lu}[\w'’.-]*\s+){1,3}\p{Lu}[\w'’-]*)\s+(?:from|of|at)\s+\S")
 
 
 def _name_of(src: str) -> str:
-    """The name inside a source phrase: without trailing places ("in Kabul"), participles ("based on
-    figures ...") and document nouns ("'s bulletin", "update")."""
+    """The name inside a source phrase: without trailing places ("in Kabul"), times ("on Saturday
+    evening"), participles ("based on figures ...") and document nouns ("'s bulletin", "update");
+    a person named with their organisation ("doctor Ahmed Ibrahim from the main hospital") is the person."""
     d = _data()
     name = _PARTICIPLE_TAIL.sub("", src)
-    for _ in range(3):
+    for _ in range(4):
+        m = _TIME_TAIL.search(name)
+        if m and m.start() > 0:
+            name = name[:m.start()]
+            continue
         m = _PLACE_TAIL.search(name)
         if not m:
             break
@@ -701,6 +746,9 @@ def _name_of(src: str) -> str:
         if any(w in d["orgs"] for w in obj_words):
             break
         name = name[:m.start()]
+    m = _PERSON_OF.match(name)
+    if m and not any(w.lower() in d["orgs"] for w in m.group("person").split()):
+        name = m.group("person")
     # "the agency's 9 a.m. bulletin" -> "the agency"; "A LASEMA update" -> "LASEMA"
     m = regex.match(r"(?P<owner>.+?)['’]s?\s+(?:[\w.:]+\s+){0,3}?(?P<doc>\w+)$", name)
     if m and m.group("doc").lower() in d["documents"]:

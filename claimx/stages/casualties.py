@@ -39,6 +39,7 @@ class Rule:
     link: str | None = None         # "revises"
     check: str | None = None
     prev_sentence: bool = False     # "@prev" may find its head in the sentence before
+    block: bool = False             # a match that fails its checks makes the count no claim
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     order: int = 0
@@ -90,7 +91,7 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, regex.Pattern], ...]
             pattern=regex.compile(expand(r["pattern"], grammar), _FLAGS),
             needs=tuple(n.lower() for n in r.get("needs", ())), person=bool(r.get("person")),
             min_value=r.get("min_value"), count=r.get("count"), link=r.get("link"), check=r.get("check"),
-            prev_sentence=bool(r.get("prev_sentence")),
+            prev_sentence=bool(r.get("prev_sentence")), block=bool(r.get("block")),
             examples=tuple(r.get("examples", ())), counter=tuple(r.get("counter", ())), order=order))
     trig = data["triggers"]
     classes = tuple((cat, regex.compile(expand(trig[cat], grammar), _FLAGS)) for cat in trig["order"])
@@ -269,6 +270,8 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
             if (rule.count is None) != (q.rule not in ("number.indefinite", "number.unquantified")):
                 continue
             if not _valid(rule, m, q):
+                if rule.block:
+                    break
                 continue
             head = None
             link = None

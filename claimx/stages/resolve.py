@@ -26,13 +26,31 @@ def name_words(name: str | None) -> tuple[str, ...]:
     return tuple(words)
 
 
+_ACRONYM = regex.compile(r"\b\p{Lu}{2,}[\p{Lu}\d-]*\b")
+
+
+def _acronyms(s: Source) -> set[str]:
+    return {a for a in _ACRONYM.findall(f"{s.text} {s.name}") if len(a) >= 2}
+
+
 def same_source(a: Source | None, b: Source | None) -> bool:
+    """The same party: equal names, one name inside the other ("Defense Ministry" and "the Russian
+    Defense Ministry"), or a shared acronym ("IGSU spokesman Cristian Popa" and the "General
+    Inspectorate for Emergency Situations (IGSU)")."""
     if a is None or b is None:
         return a is b
     wa, wb = set(name_words(a.name)), set(name_words(b.name))
-    if not wa or not wb:
-        return False
-    return wa <= wb or wb <= wa
+    if wa and wb and (wa <= wb or wb <= wa):
+        return True
+    return bool(_acronyms(a) & _acronyms(b))
+
+
+def _repeats(c: Candidate) -> bool:
+    """Is this own-voice mention specific enough to be a repetition of a figure attributed earlier
+    (a "27" restated), rather than a coincidence (a "1" or "two")?"""
+    q = c.q
+    n = q.value if q.value is not None else None
+    return n is not None and n >= 5
 
 
 def _key(c: Candidate) -> tuple:
@@ -57,10 +75,7 @@ def merge(text: str, doc: str, candidates: list[Candidate], doc_name: str | None
             sources = [candidates[j].source for j in members]
             named = [s for s in sources if s is not None]
             if c.source is None:
-                if not named:
-                    target = g
-                    break
-                if c.sentence.heading:
+                if not named or c.sentence.heading or _repeats(c):
                     target = g
                     break
                 continue
