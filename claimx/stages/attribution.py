@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from ..models import Source
-from ..rules import alternation, load
+from ..rules import alternation, load, person_nouns
 from ..settings import SETTINGS
 from .casualties import Candidate
 from .segment import Sentence
@@ -110,6 +110,9 @@ def _data() -> dict:
         "figures": regex.compile(
             r"['’]s?\s+(?:[\w.:]+\s+){0,2}?(?:" + "|".join(cues["figures_nouns"]) + r")\s+(?:"
             + "|".join(cues["figures_verbs"]) + r")\b", regex.IGNORECASE),
+        # "the US's estimate of the number of civilians killed"
+        "estimate_of": regex.compile(r"['’]s?\s+(?:\w+\s+)?(?:estimate|estimates|figure|figures|count|tally|toll|tallies)"
+                                     r"\s+of\b", regex.IGNORECASE),
         # "Kyrgyz health ministry figures show"
         "figures_compound": regex.compile(
             r"\s+(?:figures|data|statistics|estimates|tally|count|records)\s+(?:" + "|".join(cues["figures_verbs"])
@@ -303,6 +306,8 @@ _PARTICLE = regex.compile(r"(?:al|el|ad|as|ash|bin|ibn|abu|de|da|del|della|van|v
 
 def _is_proper_name(text: str) -> bool:
     words = [w for w in text.split() if w.lower().rstrip(".") not in _TITLE_ABBREV]
+    if len(words) == 1 and (words[0].lower() in person_nouns() or words[0].lower() in _data()["generic"]):
+        return False        # "Rescuers", "Officials": a common noun at the start of a sentence
     return 1 <= len(words) <= 5 and all(w[:1].isupper() or _PARTICLE.match(w) for w in words) and \
         any(w[:1].isupper() for w in words)
 
@@ -378,7 +383,7 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         postposed = text[lo:m.start()].rstrip().endswith((",", "(", "—", "–")) or _np_ends_sentence(text, np_[1], hi)
         cues.append(Cue(m.start(), np_[1], m.group("p"), src, np_[0], kind, postposed, None, s.index))
 
-    for pattern in (d["figures"], d["figures_compound"]):
+    for pattern in (d["figures"], d["figures_compound"], d["estimate_of"]):
         for m in pattern.finditer(text, lo, hi):
             if any(c.start <= m.start() < c.end for c in cues):
                 continue
@@ -532,7 +537,8 @@ def _make_ref(src: Source, sentence: int) -> Ref:
     titled = any(w in d["titles"] for w in words)
     has_org = any(w in d["orgs"] for w in words) or any(w.strip("()").isupper() and len(w.strip("()")) > 1
                                                         for w in f"{name} {src.text}".split())
-    person = src.kind == "person" or titled or (not has_org and _is_proper_name(name) and len(name.split()) <= 4)
+    core = [w for w in name.split() if w.lower().rstrip(".") not in _TITLE_ABBREV]
+    person = src.kind == "person" or titled or (not has_org and _is_proper_name(name) and len(core) <= 4)
     org = not person and (src.kind is not None or has_org)
     plural = not person and bool(words) and words[-1].endswith("s")
     return Ref(name, person, org, plural, sentence, src)
@@ -578,7 +584,9 @@ def _choose(text: str, cues: list[Cue], c: Candidate) -> Cue | None:
     citing = [k for k in cues if k.kind == "citing"]
     if before:
         k = before[-1]
-        if k.observation:
+        if k.observation and "(" not in text[before[0].start:k.start]:
+            # "Lamothe said officers had counted 52 bodies": the figure is Lamothe's statement
+            # (not so for an aside in brackets: "(the state lists 9)")
             speech = [x for x in before[:-1] if not x.observation and x.kind in ("subject", "inverted", "prep")]
             if speech:
                 k = speech[-1]
@@ -635,6 +643,13 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
 
     for s in sentences[:last + 1]:
         cues = cues_of(s)
+        if not cues:
+            # "The RSF denied ... . In a statement, it said": a named subject is something to point back to
+            subj = _sentence_subject(text, s, [])
+            if subj is not None:
+                phrase = _clean(text[subj[0]:subj[1]])
+                if _anaphor_kind(phrase) is None and (reg.lookup(phrase) is not None or _is_proper_name(phrase)):
+                    refs.append(_make_ref(reg.source(_name_of(phrase), "", text=phrase, prefer=prefer), s.index))
         for k in cues:
             src = _to_source(text, k, refs, s.index, reg, prefer)
             resolved[id(k)] = src
@@ -677,14 +692,19 @@ def _quote_frame(c: Candidate, quotes, sentences, cues_of) -> Cue | None:
             if k.start >= b and k.start - b <= 40 and k.kind in ("subject", "inverted"):
                 return k
         break
-    for s in reversed(sentences[max(0, c.sentence.index - 8):c.sentence.index + 1]):
-        if s.start > a + 1:
+    # the speaker before the opening quote: 'X said: "...', or several paragraphs back when the
+    # quotation runs on over paragraphs that each open with a quote mark
+    start = a
+    for s in reversed(sentences[max(0, c.sentence.index - 16):c.sentence.index + 1]):
+        if s.start > start + 1:
             continue
         for k in reversed(cues_of(s)):
-            if k.end <= a + 1 and a - k.end <= 40:
+            if k.end <= start + 1 and start - k.end <= 40:
                 return k
-        if s.end < a:
+        inside = next(((x, y) for x, y in quotes if x <= s.start + 1 and s.start < y), None)
+        if inside is None:
             break
+        start = inside[0]
     return None
 
 

@@ -149,6 +149,7 @@ numbered numbers approaching nearing still has had have stands remained remains 
 """.split())
 _VERB_QUALIFIER = regex.compile(r"(?:topped|tops|topping|passed|passing|surpassed|exceeded|exceeds|exceeding|exceed"
                                 r"|rose\s+past|crossed|top|surpass)\b", regex.IGNORECASE)
+_BARE_TOLLS = frozenset({"casualties", "deaths", "fatalities", "losses"})
 _NOUN_TRIGGERS = frozenset({"bodies", "corpses", "deaths", "fatalities", "casualties", "injuries"})
 _DETERMINERS = regex.compile(r"^(?:of\s+(?:the\s+|its\s+|their\s+)?|the\s+)", regex.IGNORECASE)
 
@@ -184,10 +185,12 @@ def _valid(rule: Rule, m: regex.Match, q: Quantity) -> bool:
             return False
     if rule.check == "toll_gap":
         gap = (m.group("gap") or "").strip()
-        if gap and not _VERB_QUALIFIER.match(q.text):
-            last = _words(gap)
-            if not last or last[-1] not in _GAP_LAST:
-                return False
+        last = _words(gap)
+        bare = (m.group("t") or "").lower() in _BARE_TOLLS
+        if last and not _VERB_QUALIFIER.match(q.text) and last[-1] not in _GAP_LAST:
+            return False
+        if not last and bare and not _VERB_QUALIFIER.match(q.text):
+            return False        # "casualties – 21 people were killed": a new clause, not the toll's figure
     t = m.groupdict().get("t")
     if q.weak and t and t.lower() in _NOUN_TRIGGERS:
         return False        # "several bodies", "a few deaths": not a count of anyone
@@ -198,9 +201,14 @@ def _valid(rule: Rule, m: regex.Match, q: Quantity) -> bool:
     return True
 
 
-def _victims(m: regex.Match) -> str | None:
-    parts = [m.groupdict().get("v"), m.groupdict().get("pp")]
-    text = " ".join(p.strip() for p in parts if p and p.strip())
+def _victims(m: regex.Match, text: str, offset: int) -> str | None:
+    """The victims phrase as written in the original text (the match is over the masked sentence)."""
+    parts = []
+    for g in ("v", "pp"):
+        if m.groupdict().get(g):
+            a, b = m.span(g)
+            parts.append(text[offset + a:offset + b].strip())
+    text = " ".join(p for p in parts if p)
     if not text:
         return None
     text = _DETERMINERS.sub("", text).strip(" ,\"“”'")
@@ -293,7 +301,7 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
                     continue
             else:
                 category = rule.category
-            victims = _victims(m)
+            victims = _victims(m, text, s.start)
             if head is not None and victims is None and rule.category == "@prev" and link != "revises":
                 victims = head_c.victims
             ms, me = m.span()

@@ -280,7 +280,7 @@ def _read_match(m: regex.Match, g: dict) -> Quantity | None:
 # context filters: what is a number but not a count
 
 _PREV_WORD = regex.compile(r"([\w$€£¥₹#.'’\-]+)[\s\u00a0]*$")
-_NEXT_WORD = regex.compile(r"^[\s\u00a0]+([\w'’]+)")
+_NEXT_WORD = regex.compile(r"[\s\u00a0]+([\w'’]+)")
 
 
 def _not_a_count(text: str, q: Quantity, g: dict, lo: int = 0, hi: int | None = None) -> bool:
