@@ -1,8 +1,235 @@
-"""Stage: events within a document (placeholder)."""
+"""Stage: events within a document.
+
+Groups the claims of one document by the incident they describe (E1, E2, ...), reading the text
+in order with a running "current incident":
+
+- a cumulative toll ("since 2015", "so far this year", "in the past 24 hours") is an event of its
+  own per scope; claims with the same scope share it;
+- an earlier incident given as background ("In June, ...", "the 2019 collapse", "a day after a
+  spate of bombings killed 17") is an event of its own per anchor;
+- a clause that brings an incident noun ("attack", "blast", "strike") with a place not seen in the
+  current incident, or with a word that marks another incident ("two other explosions", "a
+  separate attack", "elsewhere"), switches to that place's incident or starts a new one;
+- everything else (quotes, follow-ups, other sources' figures) stays with the current incident;
+- a breakdown or revision ("including 12 children", "up from 31") shares its total's event.
+
+Words are data (`rules/events.toml`); countries (from the source registry) are not places.
+"""
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
 
-def assign(text, sentences, candidates):
+import regex
+
+from ..rules import load
+from .casualties import Candidate
+from .segment import Sentence
+
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+_DATE = regex.compile(rf"\b(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}})\b")
+
+
+@dataclass
+class _Event:
+    id: str
+    kind: str                      # incident | cumulative | background
+    key: str = ""
+    places: set[str] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)
+
+
+@functools.cache
+def _data() -> dict:
+    d = load("events.toml")
+    flags = regex.IGNORECASE
+    nouns = sorted(d["incident_nouns"], key=len, reverse=True)
+    from ..registry import default_registry
+
+    countries = {w.lower().removesuffix("'s").removesuffix("’s") for ws in default_registry().countries.values() for w in ws}
+    heads = "|".join(d["place_heads"])
+    return {
+        "incident": regex.compile(r"\b(?:" + "|".join(r"\s+".join(map(regex.escape, n.split())) for n in nouns) + r")\b", flags),
+        "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
+        "cumulative": [(key, [regex.compile(p, flags) for p in pats]) for key, pats in d["cumulative"].items()],
+        "background": [regex.compile(p, flags) for p in d["background"]["phrases"]],
+        "place": regex.compile(
+            r"\b(?:(?:the\s+)?(?:\w+\s+)?(?:" + heads + r")\s+of\s+|(?:" + "|".join(d["place_preps"])
+            + r")\s+(?:the\s+)?(?:(?:\p{Ll}[\w-]*\s+){0,2}(?=\p{Lu}[\w'’-]*\s+(?:" + heads + r")\b))?)"
+            r"(?P<p>\p{Lu}[\w'’-]*(?:\s+(?:al-|el-|de\s+)?\p{Lu}[\w'’-]*){0,3})"),
+        "not_places": frozenset(d["not_places"]),
+        "countries": frozenset(countries),
+    }
+
+
+_DEFINITE = frozenset("the this that these those its their his her same".split())
+_FRESH = frozenset("a an another other separate second third two three four five six seven eight nine ten several "
+                   "multiple different new further".split())
+
+
+def _incident_mentions(clause: str) -> list[str]:
+    """Each incident noun of a clause, as 'definite' ("the crash"), 'fresh' ("a car bomb", "two other
+    explosions") or 'bare' ("Checkpoint shootings")."""
+    out = []
+    for m in _data()["incident"].finditer(clause):
+        before = clause[max(0, m.start() - 40):m.start()].lower().split()[-4:]
+        kind = "bare"
+        for w in reversed(before):
+            w = w.strip(",.;:\"“”'()")
+            if w in _DEFINITE:
+                kind = "definite"
+                break
+            if w in _FRESH or w.isdigit():
+                kind = "fresh"
+                break
+        out.append(kind)
+    return out
+
+
+def _clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
+    out = []
+    a = s.start
+    for m in regex.finditer(r";", text[s.start:s.end]):
+        out.append((a, s.start + m.start()))
+        a = s.start + m.end()
+    out.append((a, s.end))
+    return out
+
+
+def _places(text: str, a: int, b: int) -> set[str]:
+    d = _data()
+    out = set()
+    for m in d["place"].finditer(text, a, b):
+        words = [w for w in m.group("p").split() if w not in d["not_places"]]
+        if not words:
+            continue
+        phrase = " ".join(words).removesuffix("'s").removesuffix("’s")
+        if phrase.lower() in d["countries"] or words[0].lower() in d["countries"] and len(words) == 1:
+            continue
+        out.add(phrase.lower())
+    return out
+
+
+def _overlap(a: set[str], b: set[str]) -> bool:
+    wa = {w for p in a for w in p.split()}
+    wb = {w for p in b for w in p.split()}
+    return bool(wa & wb)
+
+
+_COMPARISON = regex.compile(r"\b(?:deadliest|worst|highest|largest|biggest|bloodiest|most\s+\w+)\b[^.;]{0,40}$", regex.IGNORECASE)
+
+
+def _near(text: str, a: int, b: int, c: Candidate) -> str:
+    """The text around a claim that its scope words may sit in: its clause, cut to 80 characters
+    on either side of the rule's match."""
+    lo = max(a, min(c.span[0], c.q.start) - 80)
+    hi = min(b, max(c.span[1], c.q.end) + 80)
+    return text[lo:hi]
+
+
+def _scope(clause: str) -> str | None:
+    for key, pats in _data()["cumulative"]:
+        for p in pats:
+            m = p.search(clause)
+            if m and _COMPARISON.search(clause[:m.start()]):
+                continue        # "one of the deadliest attacks since the 2021 coup": a comparison, not a scope
+            if m:
+                if key == "war" and regex.search(r"(?:19|20)\d\d", m.group()):
+                    return "since " + regex.search(r"(?:19|20)\d\d", m.group()).group()
+                return key
+    return None
+
+
+def _background(clause: str, near: str) -> str | None:
+    for p in _data()["background"]:
+        m = p.search(clause if p.pattern.startswith("^") else near)
+        if m and not _COMPARISON.search((clause if p.pattern.startswith("^") else near)[:m.start()]):
+            return " ".join(m.group().lower().split())
+    return None
+
+
+def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) -> list[Candidate]:
+    """Set `event` on every candidate."""
+    if not candidates:
+        return candidates
+    d = _data()
+    events: list[_Event] = []
+    by_sentence: dict[int, list[Candidate]] = {}
     for c in candidates:
-        c.event = "E1"
+        by_sentence.setdefault(c.sentence.index, []).append(c)
+    last = max(by_sentence)
+
+    def new(kind: str, key: str = "", places=(), dates=()) -> _Event:
+        e = _Event(f"E{len(events) + 1}", kind, key, set(places), set(dates))
+        events.append(e)
+        return e
+
+    current: _Event | None = None      # the running incident (created when its first claim comes)
+    pending: tuple[set[str], set[str]] | None = None
+    body_started = False
+    previous: Candidate | None = None
+    for s in sentences[:last + 1]:
+        lead = not s.heading and not body_started and current is not None
+        if not s.heading:
+            body_started = True
+        for a, b in _clauses(text, s):
+            clause = text[a:b]
+            places = _places(text, a, b)
+            dates = set(_DATE.findall(clause))
+            mentions = _incident_mentions(clause)
+            incident = bool(mentions)
+            fresh = any(kind != "definite" for kind in mentions)   # "a car bomb", "two other explosions"
+            separate = bool(d["separate"].search(clause))
+            ctx_places = pending[0] if pending else (current.places if current else set())
+            ctx_dates = pending[1] if pending else (current.dates if current else set())
+            known = next((e for e in reversed(events) if e.kind == "incident" and e is not current and places and
+                          _overlap(places, e.places)), None)
+            started = current is not None or pending is not None
+            if lead:
+                # the lead tells the headline's story: it only adds places and dates
+                current.places |= places
+                current.dates |= dates
+            elif known is not None and not (pending and _overlap(places, pending[0])):
+                # back to an incident named before ("In Zaporizhzhia, the drone hit a bus stop")
+                current, pending = known, None
+            elif started and fresh and (separate or (places and ctx_places and not _overlap(places, ctx_places))
+                                        or (dates and ctx_dates and not dates & ctx_dates and not places)):
+                # another incident: "a car bomb in Baghdad", "two other explosions", "a separate attack"
+                current, pending = None, (set(places), set(dates))
+            elif current is not None and not current.places and places and incident:
+                current.places |= places
+            elif pending is not None:
+                pending[0].update(places if incident else ())
+            mine = [c for c in by_sentence.get(s.index, []) if a <= c.q.start < b]
+            for c in mine:
+                if c.head is not None and candidates[c.head].event:
+                    c.event = candidates[c.head].event
+                    continue
+                near = _near(text, a, b, c)
+                scope = _scope(near)
+                if scope is not None:
+                    e = next((e for e in events if e.kind == "cumulative" and e.key == scope), None) or \
+                        new("cumulative", scope)
+                    c.event = e.id
+                    previous = c
+                    continue
+                anchor = _background(clause, near)
+                if anchor is not None and current is not None:
+                    e = next((e for e in events if e.kind == "background" and e.key == anchor), None) or \
+                        new("background", anchor)
+                    c.event = e.id
+                    continue
+                if previous is not None and previous.source is not None and c.source is not None and \
+                        previous.sentence.index >= s.index - 1 and previous.source.name == c.source.name and \
+                        not (current is None and pending is not None) and previous.event != (current.id if current else None):
+                    # the same source goes on about the same figures ("It said 32 were missing")
+                    c.event = previous.event
+                    previous = c
+                    continue
+                if current is None:
+                    p, dt = pending if pending else (places if incident or not events else set(), dates)
+                    current = new("incident", "", p, dt)
+                    pending = None
+                c.event = current.id
+                previous = c
     return candidates
