@@ -243,7 +243,8 @@ def _subject_before(text: str, lo: int, p: int) -> tuple[int, int, str | None] |
 
 
 _NP_STOP = frozenset("said says told saying adding speaking who which that had has have was were is are would will "
-                     "could may might did does do in on at during after before when while as".split())
+                     "could may might did does do in on at during after before when while as show shows showed shown "
+                     "indicate indicates indicated suggest suggests put puts".split())
 
 
 def _np_after(text: str, a: int, b: int, max_words: int = 12) -> tuple[int, int, bool] | None:
@@ -255,7 +256,7 @@ def _np_after(text: str, a: int, b: int, max_words: int = 12) -> tuple[int, int,
     for n, t in enumerate(toks):
         w = t.text
         lw = t.low
-        if w in _PUNCT or w == ".":
+        if w in _PUNCT or w == "." or w[:1].isdigit():
             break
         if lw == "and" and out and out[-1].text[:1].isupper() and n + 1 < len(toks) and toks[n + 1].text[:1].isupper():
             out.append(t)
@@ -342,8 +343,9 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         pre = text[lo:m.start()].rstrip()
         if w in d["inverted"] and pre.endswith(tuple(",\"”’'")) and regex.match(r"\s+(?:[\p{Lu}\d]|(?:a|an|the|one)\s)", after):
             np_ = _np_after(text, m.end(), hi)
+            phrase = text[np_[0]:np_[1]] if np_ else ""
             if np_ and np_[2] and (pre.endswith(tuple("\"”’'")) or _np_ends_sentence(text, np_[1], hi)) \
-                    and _looks_like_source(text[np_[0]:np_[1]]):
+                    and (_is_proper_name(phrase) or _looks_like_source(phrase, strict=True)):
                 alias = None
                 am = regex.match(r",\s+((?:a|an|the)\s+[^,.;]{2,80}?)(?:,|\.|$)", text[np_[1]:hi])
                 if am:
@@ -648,7 +650,8 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
             subj = _sentence_subject(text, s, [])
             if subj is not None:
                 phrase = _clean(text[subj[0]:subj[1]])
-                if _anaphor_kind(phrase) is None and (reg.lookup(phrase) is not None or _is_proper_name(phrase)):
+                if _anaphor_kind(phrase) is None and phrase[:1].isupper() and (
+                        reg.lookup(phrase) is not None or _is_proper_name(phrase) or _looks_like_source(phrase, strict=True)):
                     refs.append(_make_ref(reg.source(_name_of(phrase), "", text=phrase, prefer=prefer), s.index))
         for k in cues:
             src = _to_source(text, k, refs, s.index, reg, prefer)
@@ -777,7 +780,21 @@ def _name_of(src: str) -> str:
         words = name.split()
         if len(words) >= 2 and words[-1].lower() in d["documents"] and not _looks_generic_only(words[:-1]):
             name = " ".join(words[:-1])
+    # "Russian military blogger Igor Girkin", "Governor Mykola Hrytsenko": the person's name
+    words = name.split()
+    for i in range(1, len(words)):
+        head, tail = words[:i], words[i:]
+        if head[-1].lower().rstrip(".") in _TITLE_WORDS() and tail[0].lower().rstrip(".") not in _TITLE_WORDS() \
+                and 1 < len(tail) <= 4 and _is_proper_name(" ".join(tail)) \
+                and not any(w.lower() in d["orgs"] for w in tail):
+            name = " ".join(tail)
+            break
     return name.strip() or src
+
+
+@functools.cache
+def _TITLE_WORDS() -> frozenset[str]:
+    return frozenset(w.rstrip(".") for w in _data()["titles"]) | _TITLE_ABBREV
 
 
 def _looks_generic_only(words: list[str]) -> bool:

@@ -194,7 +194,7 @@ def _valid(rule: Rule, m: regex.Match, q: Quantity) -> bool:
     t = m.groupdict().get("t")
     if q.weak and t and t.lower() in _NOUN_TRIGGERS:
         return False        # "several bodies", "a few deaths": not a count of anyone
-    if q.weak and q.kind == "unquantified":
+    if q.weak and q.kind == "unquantified" and q.rule == "number":
         # "many", "a number of": only as the plain subject or object of a casualty verb
         if rule.id not in ("np.verb", "verb.np") or (v and not _has_person(v)):
             return False

@@ -39,9 +39,11 @@ def same_source(a: Source | None, b: Source | None) -> bool:
     Inspectorate for Emergency Situations (IGSU)")."""
     if a is None or b is None:
         return a is b
-    wa, wb = set(name_words(a.name)), set(name_words(b.name))
-    if wa and wb and (wa <= wb or wb <= wa):
-        return True
+    for x in (a.name, a.text):
+        for y in (b.name, b.text):
+            wa, wb = set(name_words(x)), set(name_words(y))
+            if wa and wb and (wa <= wb or wb <= wa):
+                return True
     return bool(_acronyms(a) & _acronyms(b))
 
 

@@ -1,0 +1,69 @@
+"""Invariants of every extraction: offsets, ids, merging, determinism."""
+from __future__ import annotations
+
+import claimx
+from claimx.models import Claim
+
+
+def test_mentions_slice_the_text(example_text: str) -> None:
+    claims = claimx.extract(example_text, "example.txt")
+    assert claims
+    for c in claims:
+        for m in c.mentions:
+            assert example_text[m.start:m.end] == m.text
+            assert example_text.count("\n", 0, m.start) + 1 == m.line
+            assert m.text in m.sentence or " ".join(m.text.split()) in m.sentence
+
+
+def test_ids_are_ordinals_of_the_document(example_text: str) -> None:
+    claims = claimx.extract(example_text, "news/example.txt")
+    assert [c.id for c in claims] == [f"news/example.txt#{n}" for n in range(1, len(claims) + 1)]
+    assert all(c.doc == "news/example.txt" for c in claims)
+
+
+def test_same_input_same_output(example_text: str) -> None:
+    a = [c.to_dict() for c in claimx.extract(example_text)]
+    b = [c.to_dict() for c in claimx.extract(example_text)]
+    assert a == b
+
+
+def test_empty_and_blank_input() -> None:
+    assert claimx.extract("") == []
+    assert claimx.extract("\n\n   \n") == []
+
+
+def test_repeated_claim_is_one_record_with_every_mention() -> None:
+    text = ("12 killed in market blast — police\n\n"
+            "At least twelve... no: 12 people were killed when a bomb went off in the market, police said. "
+            "Police said the 12 dead included two children.")
+    claims = [c for c in claimx.extract(text) if c.count.value == 12 and c.category == "killed"]
+    assert len(claims) == 1
+    assert len(claims[0].mentions) >= 2
+
+
+def test_headline_and_body_sources_contained_in_each_other_merge() -> None:
+    text = ("63 soldiers killed in strike — Defense Ministry\n\n"
+            "A total of 63 soldiers were killed, the Russian Defense Ministry said.")
+    claims = claimx.extract(text)
+    assert len(claims) == 1
+    assert claims[0].source.name == "Russian Defence Ministry"
+
+
+def test_breakdown_and_revision_links() -> None:
+    text = ("The death toll rose to 89 from 63, the health ministry said. "
+            "The blast killed 40 people, including 12 children.")
+    claims = {c.count.value: c for c in claimx.extract(text)}
+    assert claims[89].revises == claims[63].id
+    assert claims[12].part_of == claims[40].id
+
+
+def test_record_round_trips_through_its_dict(example_text: str) -> None:
+    for c in claimx.extract(example_text):
+        assert Claim.from_dict(c.to_dict()).to_dict() == c.to_dict()
+
+
+def test_text_with_crlf_and_bom_offsets() -> None:
+    text = "Police said 5 people were killed.\r\nResidents said 9 people were wounded.\r\n"
+    for c in claimx.extract(text):
+        for m in c.mentions:
+            assert text[m.start:m.end] == m.text
