@@ -440,3 +440,48 @@ def test_process_over_a_shared_corpus(tmp_path):
     csv_proc = _claimx("extract", "-f", "csv", *map(str, texts))
     rows = list(csv.DictReader(io.StringIO(csv_proc.stdout.decode("utf-8"))))
     assert [row["id"] for row in rows] == [r["id"] for r in records]
+
+
+# ------------------------------------------------------------------------------------------------
+# the README's examples
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _readme_examples() -> list[tuple[str, list[str]]]:
+    """(command, the output lines shown under it) for every `$ claimx ...` in the README."""
+    text = README.read_text(encoding="utf-8")
+    examples = []
+    for block in text.split("```console\n")[1:]:
+        lines = block.split("```")[0].splitlines()
+        assert lines[0].startswith("$ claimx "), lines[0]
+        examples.append((lines[0][2:], lines[1:]))
+    return examples
+
+
+@pytest.mark.parametrize("command,shown", _readme_examples(), ids=lambda v: v if isinstance(v, str) else "")
+def test_readme_examples_run(tmp_path, command, shown):
+    """Each example runs on the example article and prints what the README shows for the header
+    (the rows below it follow the rules, which move; the columns are the contract)."""
+    import shlex
+    import shutil
+
+    (tmp_path / "article.txt").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    words = shlex.split(command)
+    pipe = command.split(" | ", 1)[1] if " | " in command else None
+    if pipe and not shutil.which(pipe.split()[0]):
+        pytest.skip(f"{pipe.split()[0]} is not installed")
+    args = shlex.split(command.split(" | ", 1)[0])[1:]
+    if "-f" not in args and "--format" not in args and pipe is None:
+        args[1:1] = ["-f", "table"]  # the README shows what a terminal gets
+    env = {**os.environ, "COLUMNS": str(max(len(line) for line in shown))}
+    proc = subprocess.run([sys.executable, "-m", "claimx", *args], cwd=tmp_path, capture_output=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+    out = proc.stdout.decode("utf-8")
+    if pipe:
+        piped = subprocess.run(pipe, shell=True, input=proc.stdout, capture_output=True, cwd=tmp_path, timeout=60)
+        assert piped.returncode == 0 and piped.stdout, piped.stderr
+        return
+    assert words[0] == "claimx"
+    assert out.splitlines()[0].rstrip() == shown[0]
