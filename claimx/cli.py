@@ -16,7 +16,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from . import __version__
+from . import __version__, render
 from .errors import ClaimxError, InputError, UsageError
 from .render import Format, default_format
 from .settings import SETTINGS
@@ -89,7 +89,7 @@ def usage_exit(exc: ClaimxError) -> NoReturn:
 def data_stream(fmt: Format):
     """stdout, writing UTF-8 for the machine formats whatever the locale says."""
     out = sys.stdout
-    if fmt.machine and (getattr(out, "encoding", None) or "").lower().replace("-", "") not in ("utf8",):
+    if fmt.machine and (getattr(out, "encoding", None) or "").lower().replace("-", "") != "utf8":
         try:
             out.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError, OSError):
@@ -127,18 +127,23 @@ def extract(
     except UsageError as exc:
         usage_exit(exc)
     fmt = resolve_format(fmt)
-    from . import render
-
     out = render.writer(fmt, data_stream(fmt), explain)
-    failed = False
+    failed = read = 0
     for path in paths:
         claims = _extract_one(path, registry, max_bytes)
+        if claims is not None:
+            try:
+                out.write(claims)
+            except BrokenPipeError:
+                raise
+            except Exception as exc:
+                claims = _internal_error(path, exc)
         if claims is None:
-            failed = True
+            failed += 1
         else:
-            out.write(claims)
+            read += 1
     out.close()
-    if fmt is Format.table and out.count == 0:
+    if fmt is Format.table and read and out.count == 0:  # an empty screen would look like a hang
         print("claimx: no claims found", file=sys.stderr)
     raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
 
@@ -155,12 +160,21 @@ def _extract_one(path: str, registry, max_bytes: int):
     except InputError as exc:
         error(f"{exc.path}: {exc.reason}")
     except ClaimxError as exc:
-        error(f"{path}: {exc}")
-    except (KeyboardInterrupt, BrokenPipeError):
+        from .reader import display_name
+
+        error(f"{display_name(path)}: {exc}")
+    except BrokenPipeError:  # stdout went away: click ends the run quietly
         raise
-    except Exception as exc:  # a bug in claimx must not hide the other inputs' claims
-        error(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+    except Exception as exc:
+        return _internal_error(path, exc)
     return None
+
+
+def _internal_error(path: str, exc: Exception) -> None:
+    """A bug in claimx: reported for this input, which must not hide the other inputs' claims."""
+    from .reader import display_name
+
+    error(f"{display_name(path)}: internal error ({type(exc).__name__}: {exc}); please report it")
 
 
 @app.command()

@@ -122,9 +122,25 @@ def _finish(doc: Document) -> Document:
     return doc
 
 
-def read_path(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
-    """Read one input: `-` is standard input, anything else a file path."""
+def display_name(path: str | os.PathLike) -> str:
+    """The name a document goes by in records and messages: the path as given, except that bytes
+    of a file name that are not UTF-8 (kept by Python as lone surrogates, which no UTF-8 output
+    can carry) become U+FFFD."""
     name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def read_path(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
+    """Read one input: `-` is standard input, anything else a file path. The document (and any
+    error) is named by `display_name(path)`."""
+    fs_path = os.fspath(path)
+    name = display_name(fs_path)
     limit = SETTINGS.max_bytes if max_bytes is None else max_bytes
     if name == "-":
         data = sys.stdin.buffer.read(limit + 1 if limit else -1)
@@ -132,7 +148,7 @@ def read_path(path: str | os.PathLike, *, max_bytes: int | None = None) -> Docum
             raise InputError(name, f"input is larger than the limit of {limit} bytes (--max-bytes)",
                              kind="too_large")
         return decode(data, name)
-    p = Path(name)
+    p = Path(os.fsdecode(fs_path))
     try:
         st = p.stat()
     except FileNotFoundError:

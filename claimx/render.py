@@ -289,8 +289,8 @@ def build_table(records: Iterable[Any], explain: bool = False):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True, highlight=False,
-                  row_styles=["", "dim"])
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
+                  highlight=False, row_styles=["", "dim"])
     for name in table_columns(explain):
         short = name in ("category", "qualifier", "hedged", "event", "line")
         table.add_column(name, justify="right" if name == "line" else "left", no_wrap=short,

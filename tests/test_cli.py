@@ -485,3 +485,17 @@ def test_readme_examples_run(tmp_path, command, shown):
         return
     assert words[0] == "claimx"
     assert out.splitlines()[0].rstrip() == shown[0]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in a name")
+def test_process_output_is_utf8_for_a_file_name_that_is_not(tmp_path):
+    raw = os.fsencode(str(tmp_path)) + b"/caf\xe9.txt"
+    with open(raw, "wb") as fh:
+        fh.write(SHORT.encode())
+    proc = subprocess.run([sys.executable, "-m", "claimx", "extract", raw, raw + b".gone"], capture_output=True,
+                          timeout=120)
+    assert proc.returncode == 1
+    name = f"{tmp_path}/caf\ufffd.txt"
+    records = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]  # strict UTF-8
+    check_records(records, SHORT, doc=name)
+    assert proc.stderr.decode("utf-8") == f"claimx: error: {name}.gone: no such file\n"

@@ -151,3 +151,14 @@ def test_cp1252_file_extracts_with_offsets(tmp_path):
     records = [c.to_dict() for c in claimx.extract(doc.text, doc.doc)]
     check_records(records, doc.text, doc=str(p))
     assert {r["count"]["value"] for r in records} >= {12, 30}
+
+
+@pytest.mark.parametrize("path,name", [
+    ("news/a.txt", "news/a.txt"), ("-", "-"), ("café.txt", "café.txt"),
+    ("caf\udce9.txt", "caf\ufffd.txt"), (b"caf\xe9.txt", "caf\ufffd.txt"),
+], ids=["plain", "stdin", "unicode", "undecodable-byte", "bytes-path"])
+def test_display_name(path, name):
+    from claimx.reader import display_name
+
+    assert display_name(path) == name
+    name.encode("utf-8")  # always writable as UTF-8
