@@ -723,14 +723,25 @@ def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg, prefer=fr
         if r is None:
             return reg.source(src, k.word, text=src, context=(text, k.start), prefer=prefer)
         base = r.source
-        return Source(src, base.name, k.word, base.kind, base.side)
+        return Source(src, base.name, k.word.lower(), base.kind, base.side)
     name = _name_of(src)
     # "the agency's bulletin" after the agency was named: the agency
     if name != src and _anaphor_kind(name) is not None:
         r = _resolve(_anaphor_kind(name), refs, sentence)
         if r is not None:
-            return Source(src, r.source.name, k.word, r.source.kind, r.source.side)
-    return reg.source(name, k.word, text=src, context=(text, k.start), alias=k.alias, prefer=prefer)
+            return Source(src, r.source.name, k.word.lower(), r.source.kind, r.source.side)
+    return reg.source(_uncapitalise(name), k.word.lower(), text=src, context=(text, k.start), alias=k.alias,
+                      prefer=prefer)
+
+
+def _uncapitalise(name: str) -> str:
+    """"Police" at the start of a sentence is the common noun "police", not a name."""
+    words = name.split()
+    if words and words[0][:1].isupper() and not words[0].isupper() and all(
+            w.lower() in _data()["generic"] or w.lower() in _data()["titles"] or w.lower() in _DETERMINER_START
+            or w.lower() in person_nouns() for w in words):
+        return name[:1].lower() + name[1:]
+    return name
 
 
 def _clean(src: str) -> str:
