@@ -139,6 +139,13 @@ def display_name(path: str | os.PathLike) -> str:
 def read_path(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
     """Read one input: `-` is standard input, anything else a file path. The document (and any
     error) is named by `display_name(path)`."""
+    name, data = read_bytes(path, max_bytes=max_bytes)
+    return decode(data, name)
+
+
+def read_bytes(path: str | os.PathLike, *, max_bytes: int | None = None) -> tuple[str, bytes]:
+    """The bytes of one input and the name it goes by; raises InputError (missing, a directory,
+    unreadable, over the size limit)."""
     fs_path = os.fspath(path)
     name = display_name(fs_path)
     limit = SETTINGS.max_bytes if max_bytes is None else max_bytes
@@ -147,7 +154,7 @@ def read_path(path: str | os.PathLike, *, max_bytes: int | None = None) -> Docum
         if limit and len(data) > limit:
             raise InputError(name, f"input is larger than the limit of {limit} bytes (--max-bytes)",
                              kind="too_large")
-        return decode(data, name)
+        return name, data
     p = Path(os.fsdecode(fs_path))
     try:
         st = p.stat()
@@ -178,7 +185,97 @@ def read_path(path: str | os.PathLike, *, max_bytes: int | None = None) -> Docum
     if limit and len(data) > limit:
         raise InputError(name, f"input is larger than the limit of {limit} bytes (--max-bytes)",
                          kind="too_large")
-    return decode(data, name)
+    return name, data
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs whose text claimx extracts: HTML pages and JSONL article dumps
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def input_kind(name: str) -> str:
+    """'html', 'jsonl' or 'text', by the file's name."""
+    low = name.lower()
+    if low.endswith(HTML_SUFFIXES):
+        return "html"
+    if low.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    return "text"
+
+
+def documents(path: str | os.PathLike, *, max_bytes: int | None = None,
+              kind: str | None = None) -> list[Document | InputError]:
+    """Every document in one input, in order: a text or markdown file is one document; an HTML
+    page is one (its article text, extracted with trafilatura: the title, a blank line, the
+    body); a JSONL article dump is one per line (`{"id", "text", "title", "date", "url"}`), named
+    `dump.jsonl#<id>`. Offsets of claims index this extracted text. A dump line that cannot be
+    used is an InputError in the list and the other lines are kept; an input that cannot be read
+    at all raises InputError."""
+    name, data = read_bytes(path, max_bytes=max_bytes)
+    kind = kind or input_kind(name)
+    if kind == "html":
+        return [html_document(data, name)]
+    if kind == "jsonl":
+        return jsonl_documents(decode(data, name))
+    return [decode(data, name)]
+
+
+def html_document(data: bytes, name: str) -> Document:
+    """The article text of an HTML page, with its title, date and URL as `meta`."""
+    page = decode(data, name)
+    try:
+        import trafilatura  # imported only for HTML inputs: it is heavy
+
+        found = trafilatura.bare_extraction(page.text, with_metadata=True, include_comments=False,
+                                            include_tables=False)
+    except Exception as exc:  # trafilatura can fail on hostile markup: that page is an error, not a crash
+        raise InputError(name, f"cannot extract the article from this HTML page ({type(exc).__name__})",
+                         kind="html") from None
+    if found is None:
+        raise InputError(name, "no article text found in this HTML page", kind="html")
+    got = found.as_dict() if hasattr(found, "as_dict") else dict(found)
+    title = " ".join((got.get("title") or "").split())
+    body = (got.get("text") or "").strip()
+    lines = body.split("\n")
+    if title and lines and " ".join(lines[0].split()) == title:
+        body = "\n".join(lines[1:]).lstrip("\n")
+    text = f"{title}\n\n{body}" if title else body
+    meta = {k: got.get(k) for k in ("title", "date", "url") if got.get(k)}
+    return _finish(Document(name, text, page.encoding, page.warnings, meta))
+
+
+def jsonl_documents(dump: Document) -> list[Document | InputError]:
+    """The articles of a JSONL dump, one per line; a line that is not an article is an error."""
+    import json
+
+    out: list[Document | InputError] = []
+    seen: set[str] = set()
+    for n, line in enumerate(dump.text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            out.append(InputError(f"{dump.doc}:{n}", f"not JSON ({exc.msg})", kind="format"))
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            out.append(InputError(f"{dump.doc}:{n}", "not an article (needs a \"text\" string)", kind="format"))
+            continue
+        ident = str(rec.get("id") if rec.get("id") not in (None, "") else n)
+        if ident in seen:
+            ident = f"{ident}@{n}"
+        seen.add(ident)
+        title = " ".join(str(rec.get("title") or "").split())
+        body = rec["text"].lstrip("\ufeff")
+        text = f"{title}\n\n{body}" if title else body
+        meta = {k: rec.get(k) for k in ("title", "date", "url") if rec.get(k)}
+        if "\x00" in text:
+            out.append(InputError(f"{dump.doc}#{ident}", "binary data (NUL characters) in the text", kind="binary"))
+            continue
+        out.append(_finish(Document(f"{dump.doc}#{ident}", text, dump.encoding, [], meta)))
+    return out
 
 
 def _os_reason(exc: OSError) -> str:
