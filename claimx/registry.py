@@ -22,6 +22,13 @@ from .errors import UsageError
 from .models import Source
 from .rules import load
 
+
+
+@functools.lru_cache(maxsize=None)
+def _rx(pattern: str, flags: int = 0) -> regex.Pattern:
+    """A compiled pattern, cached: no compile or cache lookup in the regex module per call."""
+    return regex.compile(pattern, flags)
+
 KINDS = ("government", "military", "armed_group", "un_agency", "ngo", "media", "person", "medical",
          "emergency_service", "monitor", "police", "judiciary", "other")
 
@@ -33,7 +40,7 @@ _WORD = regex.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 def normalize(name: str) -> str:
     """Lower case, no determiners, possessives or punctuation: the key aliases are looked up by."""
     t = name.lower().replace("’", "'")
-    t = regex.sub(r"'s\b", "", t)
+    t = _rx(r"'s\b").sub("", t)
     words = [w for w in _WORD.findall(t.replace("'", "")) if w]
     while words and words[0] in ("the", "a", "an"):
         words.pop(0)

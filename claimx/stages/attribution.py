@@ -30,6 +30,12 @@ from .casualties import Candidate
 from .segment import Sentence
 
 
+@functools.lru_cache(maxsize=None)
+def _rx(pattern: str, flags: int = 0) -> regex.Pattern:
+    """A compiled pattern, cached: no compile or cache lookup in the regex module per call."""
+    return regex.compile(pattern, flags)
+
+
 @dataclass
 class Cue:
     start: int            # where the cue phrase starts (source or cue word, whichever first)
@@ -209,7 +215,7 @@ def _subject_before(text: str, lo: int, p: int) -> tuple[int, int, str | None] |
         if not head or len(head) > 12:
             return None
         if aside.split()[0].lower() in ("who", "which", "whose", "whom", "where", "that") or \
-                not regex.search(r"[^\W\d_]", aside):
+                not _rx(r"[^\W\d_]").search(aside):
             aside = None
         hs, he = head[0].start, head[-1].end
         # "The town's hospital director, Dr. Olena Marchuk, said": the name is the aside
@@ -285,7 +291,7 @@ def _continues_name(toks: list[Tok], n: int) -> bool:
     if not words:
         return False
     w = words[0]
-    if regex.fullmatch(_DAY, w.low) or w.low in ("a", "x", "telegram", "twitter", "facebook", "tv"):
+    if _rx(_DAY).fullmatch(w.low) or w.low in ("a", "x", "telegram", "twitter", "facebook", "tv"):
         return False
     if any(t.low in _data()["orgs"] for t in words[:3]):
         return True
@@ -334,20 +340,19 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         after = text[m.end():hi]
         if w in d["object_verbs"] and not d["object_after"].match(after):
             continue
-        if w.startswith("claim") and regex.match(r"\s+(?:the\s+lives|\S+\s+lives|responsibility|credit|the\s+attack)",
-                                                  after, regex.IGNORECASE):
+        if w.startswith("claim") and _rx(r"\s+(?:the\s+lives|\S+\s+lives|responsibility|credit|the\s+attack)", regex.I).match(after):
             continue
-        if w.startswith("admit") and regex.match(r"\s+\d", after):
+        if w.startswith("admit") and _rx(r"\s+\d").match(after):
             continue        # "the hospital had admitted 38 patients"
         # inverted: '"...," said X' and ", said X, a local youth leader"
         pre = text[lo:m.start()].rstrip()
-        if w in d["inverted"] and pre.endswith(tuple(",\"”’'")) and regex.match(r"\s+(?:[\p{Lu}\d]|(?:a|an|the|one)\s)", after):
+        if w in d["inverted"] and pre.endswith(tuple(",\"”’'")) and _rx(r"\s+(?:[\p{Lu}\d]|(?:a|an|the|one)\s)").match(after):
             np_ = _np_after(text, m.end(), hi)
             phrase = text[np_[0]:np_[1]] if np_ else ""
             if np_ and np_[2] and (pre.endswith(tuple("\"”’'")) or _np_ends_sentence(text, np_[1], hi)) \
                     and (_is_proper_name(phrase) or _looks_like_source(phrase, strict=True)):
                 alias = None
-                am = regex.match(r",\s+((?:a|an|the)\s+[^,.;]{2,80}?)(?:,|\.|$)", text[np_[1]:hi])
+                am = _rx(r",\s+((?:a|an|the)\s+[^,.;]{2,80}?)(?:,|\.|$)").match(text[np_[1]:hi])
                 if am:
                     alias = am.group(1)
                 cues.append(Cue(m.start(), np_[1], m.group(), text[np_[0]:np_[1]], np_[0], "inverted", True,
@@ -365,15 +370,15 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         if pw and pw[-1] in d["partial"]:
             continue
         tail = text[m.end():hi]
-        ends_sentence = not regex.search(r"\b(?:that)\b|\d", tail[:80].lower()) and not _has_count_after(text, m.end(), hi)
+        ends_sentence = not _rx(r"\b(?:that)\b|\d").search(tail[:80].lower()) and not _has_count_after(text, m.end(), hi)
         postposed = text[lo:a].rstrip().endswith(tuple(",\"”’'—–")) or ends_sentence
         cues.append(Cue(a, m.end(), m.group(), src, a, "subject", postposed, alias, s.index, w in d["observation"]))
 
     for m in d["prep"].finditer(text, lo, hi):
         p = m.group("p").lower()
-        if p == "per" and not regex.match(
-                r"(?:the\s+)?[\p{Lu}]|(?:the\s+)?(?:regional|state|local|provincial|national|city|health|district)\b",
-                text[m.end():hi]):
+        if p == "per" and not _rx(
+                r"(?:the\s+)?[\p{Lu}]|(?:the\s+)?(?:regional|state|local|provincial|national|city|health|district)\b"
+                ).match(text, m.end(), hi):
             continue
         np_ = _np_after(text, m.end(), hi)
         if not np_:
@@ -409,13 +414,13 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
             a, b = subj
             cues.append(Cue(m.start("w"), m.end(), m.group("w"), text[a:b], a, "participle", False, None, s.index))
 
-    dash = regex.search(r"(?:^|\s)(?:[—–]|--|-)\s*(?P<src>[^—–\n]{2,90})$", text[lo:hi].rstrip(" ."))
+    dash = _rx(r"(?:^|\s)(?:[—–]|--|-)\s*(?P<src>[^—–\n]{2,90})$").search(text[lo:hi].rstrip(" ."))
     if dash:
         src = dash.group("src").split(",")[0].strip()
         words = src.split()
         low = [w.lower() for w in words]
         if words and len(words) <= 8 and (any(w in d["dash_words"] for w in low) or
-                                          (words[0][:1].isupper() and s.heading)) and not regex.search(r"\d", src):
+                                          (words[0][:1].isupper() and s.heading)) and not _rx(r"\d").search(src):
             a = lo + dash.start("src")
             cues.append(Cue(lo + dash.start(), a + len(src), "—", src, a, "dash", True, None, s.index))
     cues.sort(key=lambda c: c.start)
@@ -424,8 +429,8 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
 
 def _np_ends_sentence(text: str, pos: int, hi: int) -> bool:
     rest = text[pos:hi]
-    return bool(regex.match(r"\s*(?:[.!?\"”’']*\s*$|,|\()", rest)) or \
-        bool(regex.match(r"\s+(?:(?:late\s+|early\s+)?on\s+\w+|in\s+a\s+(?:\w+\s+)?statement|on\s+(?:X|Telegram|Twitter))", rest))
+    return bool(_rx(r"\s*(?:[.!?\"”’']*\s*$|,|\()").match(rest)) or \
+        bool(_rx(r"\s+(?:(?:late\s+|early\s+)?on\s+\w+|in\s+a\s+(?:\w+\s+)?statement|on\s+(?:X|Telegram|Twitter))").match(rest))
 
 
 _COUNTISH = regex.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|scores)\b",
@@ -477,7 +482,7 @@ def quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
     for ss in paras.values():
         a, b = ss[0].start, ss[-1].end
         opened = None
-        marks = list(regex.finditer(r"[\"“”«»]", text[a:b]))
+        marks = list(_rx(r"[\"“”«»]").finditer(text[a:b]))
         straight = sum(1 for m in marks if m.group() == '"')
         for m in marks:
             ch = m.group()
@@ -577,7 +582,7 @@ def _resolve(kind: str, refs: list[Ref], sentence: int) -> Ref | None:
 
 def _clause_break(text: str, a: int, b: int) -> bool:
     """Is there a clause boundary between a and b that a postposed cue does not reach over?"""
-    return bool(regex.search(r";|\sbut\s", text[a:b]))
+    return bool(_rx(r";|\sbut\s").search(text[a:b]))
 
 
 def _choose(text: str, cues: list[Cue], c: Candidate) -> Cue | None:
@@ -622,6 +627,11 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
     refs: list[Ref] = []
     probe = _data()["verb"]
     lookahead = _data()["prep"]
+    # only the sentences with claims, the headline and the few before each claim are read for cues:
+    # what a pronoun or "the ministry" may point back to lies there
+    reach = SETTINGS.lookback_sentences + 6
+    window = sorted({i for k in by_sentence for i in range(max(0, k - reach), k + 1)} |
+                    {s.index for s in sentences[:last + 1] if s.heading})
 
     def cues_of(s: Sentence) -> list[Cue]:
         if s.index not in cues_by_sentence:
@@ -634,8 +644,8 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
 
     # sources the document names unambiguously decide its shared aliases ("the Defence Ministry")
     prefer = set()
-    for s in sentences[:last + 1]:
-        for k in cues_of(s):
+    for i in window:
+        for k in cues_of(sentences[i]):
             name = _name_of(_clean(k.src))
             if not reg.is_shared(name):
                 e = reg.lookup(name)
@@ -643,7 +653,8 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
                     prefer.add(e.name)
     prefer = frozenset(prefer)
 
-    for s in sentences[:last + 1]:
+    for i in window:
+        s = sentences[i]
         cues = cues_of(s)
         if not cues:
             # "The RSF denied ... . In a statement, it said": a named subject is something to point back to
@@ -784,7 +795,7 @@ def _name_of(src: str) -> str:
     if m and not any(w.lower() in d["orgs"] for w in m.group("person").split()):
         name = m.group("person")
     # "the agency's 9 a.m. bulletin" -> "the agency"; "A LASEMA update" -> "LASEMA"
-    m = regex.match(r"(?P<owner>.+?)['’]s?\s+(?:[\w.:]+\s+){0,3}?(?P<doc>\w+)$", name)
+    m = _rx(r"(?P<owner>.+?)['’]s?\s+(?:[\w.:]+\s+){0,3}?(?P<doc>\w+)$").match(name)
     if m and m.group("doc").lower() in d["documents"]:
         name = m.group("owner")
     else:

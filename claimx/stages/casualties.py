@@ -12,7 +12,9 @@ merging into claims happen in later stages.
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -40,6 +42,7 @@ class Rule:
     check: str | None = None
     prev_sentence: bool = False     # "@prev" may find its head in the sentence before
     block: bool = False             # a match that fails its checks makes the count no claim
+    anchored: bool = False          # the pattern starts with its count: tried at each count only
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     order: int = 0
@@ -92,6 +95,7 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, regex.Pattern], ...]
             needs=tuple(n.lower() for n in r.get("needs", ())), person=bool(r.get("person")),
             min_value=r.get("min_value"), count=r.get("count"), link=r.get("link"), check=r.get("check"),
             prev_sentence=bool(r.get("prev_sentence")), block=bool(r.get("block")),
+            anchored=r["pattern"].startswith("(?P<c>{COUNT})") and r.get("count") is None,
             examples=tuple(r.get("examples", ())), counter=tuple(r.get("counter", ())), order=order))
     trig = data["triggers"]
     classes = tuple((cat, regex.compile(expand(trig[cat], grammar), _FLAGS)) for cat in trig["order"])
@@ -128,12 +132,66 @@ def classify(trigger: str) -> str | None:
     return None
 
 
+def _trie(words: list[str]) -> str:
+    """An alternation of literal words as a prefix tree ("a(?:bduct|ccounted)|..."), which the
+    standard library's re scans several times faster than a flat list. A word that another word
+    starts with ends the branch: finding any of them is all the scan needs."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
 @functools.cache
-def prefilter() -> regex.Pattern:
-    """One pattern that finds any word some rule needs: sentences without one are skipped."""
-    needs = sorted({n for r in rules() for n in r.needs if len(n.strip()) > 2}, key=len, reverse=True)
-    needs = [n for n in needs if n.strip() not in ("and", "of the", "of those", "from", "were", "are")]
-    return regex.compile("|".join(regex.escape(n) for n in needs), regex.IGNORECASE)
+def prefilter() -> re.Pattern:
+    """One pattern that finds any casualty word in lower-cased text: text without one is never read."""
+    return re.compile(_trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
+
+
+@functools.cache
+def _indefinite_probe() -> regex.Pattern:
+    return regex.compile(load("casualty.toml")["prefilter"]["indefinite"], regex.IGNORECASE)
+
+
+def lower_same_length(text: str) -> str:
+    """text.lower(), or, where lower-casing changes the length (a few letters such as "İ"),
+    the text with only ASCII letters lowered, so offsets stay the same."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def keyword_hits(low: str) -> list[int]:
+    """Positions of casualty words in lower-cased text, in order."""
+    return [m.start() for m in prefilter().finditer(low)]
+
+
+def worth_reading(text: str, s: Sentence, hits: list[int] | None = None) -> bool:
+    """Does this sentence have a casualty word and something to count (an amount, or "a man was
+    shot")? The cheap test that keeps the grammar off most sentences."""
+    if hits is not None:
+        i = bisect.bisect_left(hits, s.start)
+        if i == len(hits) or hits[i] >= s.end:
+            return False
+    elif not prefilter().search(lower_same_length(text[s.start:s.end])):
+        return False
+    from .numbers import has_anchor
+
+    return has_anchor(text, s.start, s.end) or bool(_indefinite_probe().search(text, s.start, s.end))
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,12 +305,18 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
     by_start = {q.start - s.start: i for i, q in enumerate(quantities)}
     hits: dict[int, list[tuple[int, int, Rule, regex.Match]]] = {}
     synthetic: dict[int, Quantity] = {}
+    starts = sorted(by_start)
     for rule in rules_:
         if rule.needs and not any(n in low for n in rule.needs):
             continue
         if rule.count is None and not quantities:
             continue
-        for m in rule.pattern.finditer(masked, overlapped=True):
+        if rule.anchored:
+            # the rule starts at its count: try it there only
+            found = [m for m in (rule.pattern.match(masked, cs) for cs in starts) if m is not None]
+        else:
+            found = rule.pattern.finditer(masked, overlapped=True)
+        for m in found:
             cs, ce = m.span("c")
             if rule.count is None:
                 i = by_start.get(cs)
@@ -318,14 +382,16 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
     return out
 
 
-def extract_candidates(text: str, sentences: list[Sentence]) -> list[Candidate]:
-    """The casualty counts of a document, sentence by sentence, in order."""
-    pre = prefilter()
+def extract_candidates(text: str, sentences: list[Sentence], hits: list[int] | None = None) -> list[Candidate]:
+    """The casualty counts of a document, sentence by sentence, in order. `hits` are the positions
+    of casualty words (`keyword_hits`), when the caller has them already."""
+    if hits is None:
+        hits = keyword_hits(lower_same_length(text))
     out: list[Candidate] = []
     previous: list[Candidate] = []
     last_index = -2
     for s in sentences:
-        if not pre.search(text, s.start, s.end):
+        if not worth_reading(text, s, hits):
             continue
         found = extract_sentence(text, s, len(out), previous if last_index == s.index - 1 else None)
         if found:

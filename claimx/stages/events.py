@@ -26,6 +26,13 @@ from ..rules import load
 from .casualties import Candidate
 from .segment import Sentence
 
+
+
+@functools.lru_cache(maxsize=None)
+def _rx(pattern: str, flags: int = 0) -> regex.Pattern:
+    """A compiled pattern, cached: no compile or cache lookup in the regex module per call."""
+    return regex.compile(pattern, flags)
+
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 _DATE = regex.compile(rf"\b(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}})\b")
 
@@ -89,7 +96,7 @@ def _incident_mentions(clause: str) -> list[str]:
 def _clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
     out = []
     a = s.start
-    for m in regex.finditer(r";", text[s.start:s.end]):
+    for m in _rx(r";").finditer(text[s.start:s.end]):
         out.append((a, s.start + m.start()))
         a = s.start + m.end()
     out.append((a, s.end))
@@ -134,8 +141,8 @@ def _scope(clause: str) -> str | None:
             if m and _COMPARISON.search(clause[:m.start()]):
                 continue        # "one of the deadliest attacks since the 2021 coup": a comparison, not a scope
             if m:
-                if key == "war" and regex.search(r"(?:19|20)\d\d", m.group()):
-                    return "since " + regex.search(r"(?:19|20)\d\d", m.group()).group()
+                if key == "war" and _rx(r"(?:19|20)\d\d").search(m.group()):
+                    return "since " + _rx(r"(?:19|20)\d\d").search(m.group()).group()
                 return key
     return None
 

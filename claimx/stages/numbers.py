@@ -106,7 +106,12 @@ def _grammar() -> dict:
               |\d{{1,3}}\s+\d/\d\s+{alternation(scale_words)}|\d{{1,3}}[½¼¾]\s*{alternation(scale_words)}
               |half[\s-]+a?[\s-]*dozen|a\s+dozen\s+and\s+a\s+half)(?![\w])"""
     flags = regex.IGNORECASE | regex.VERBOSE
+    anchor_words = [*words, *scale_words, "dozen", *vague["plural_units"], *vague["of_units"], "several", "few",
+                    "handful", "couple", "many", "numerous", "countless", "number", "half", "scores"]
+    ANCHOR = rf"\d|(?<![\w-]){alternation(anchor_words)}(?![\w])"
     return {
+        "anchor": regex.compile(ANCHOR, regex.IGNORECASE),
+        "odd_probe": regex.compile(r"half|[½¼¾⅓⅔]|\d/\d", regex.IGNORECASE),
         "qty": regex.compile(QTY, flags),
         "odd": regex.compile(ODD, flags),
         "words": words,
@@ -117,6 +122,7 @@ def _grammar() -> dict:
         "quals": quals,
         "months": frozenset(m.lower() for m in lx["context"]["months"]),
         "currency": frozenset(lx["context"]["currency_before"]),
+        "currency_symbols": tuple(c for c in lx["context"]["currency_before"] if not c.isalpha()),
         "unit_after": regex.compile(
             r"\s*(?:" + "|".join(regex.escape(u) for u in sorted(lx["context"]["unit_after"], key=len, reverse=True))
             + r")(?![A-Za-z])", regex.IGNORECASE),
@@ -181,18 +187,25 @@ def _words_value(text: str, g: dict) -> tuple[int | None, int]:
     return total + current, valid_end
 
 
+_DIGITS_AND_SCALE = regex.compile(r"([\d,.\u00a0\u202f\u2009 ]+?)\s*-?\s*([a-z]+)?$")
+_DECIMAL_COMMA = regex.compile(r"\d{1,3},\d{1,2}")
+_SEPARATORS = regex.compile(r"[,\u00a0\u202f\u2009 ]")
+_LETTER = regex.compile(r"[a-z]")
+_WORD_END = regex.compile(r"[a-z]{4,}$")
+
+
 def _core_value(text: str, g: dict) -> int | None:
     t = text.strip()
     low = t.lower()
     if low.startswith("half"):
         unit = low.split()[-1]
         return {"million": 500_000, "billion": 500_000_000, "dozen": 6}.get(unit)
-    m = regex.match(r"([\d,.\u00a0\u202f\u2009 ]+?)\s*-?\s*([a-z]+)?$", low)
+    m = _DIGITS_AND_SCALE.match(low)
     if m and m.group(1)[0].isdigit():
         digits = m.group(1).strip()
-        if regex.fullmatch(r"\d{1,3},\d{1,2}", digits):      # decimal comma before a scale: "1,5 million"
+        if _DECIMAL_COMMA.fullmatch(digits):      # decimal comma before a scale: "1,5 million"
             digits = digits.replace(",", ".")
-        digits = regex.sub(r"[,\u00a0\u202f\u2009 ]", "", digits)
+        digits = _SEPARATORS.sub("", digits)
         if m.group(2) and m.group(2) not in g["digit_scales"]:
             return None
         scale = g["digit_scales"][m.group(2)] if m.group(2) else 1
@@ -236,8 +249,8 @@ def _read_match(m: regex.Match, g: dict) -> Quantity | None:
         if a is None or b is None:
             return None
         # "900,000 to 1.1 million" and "20 to 30 thousand": a scale on the upper end only
-        if a < b / 1000 and regex.search(r"[a-z]", m.group("b").lower().split()[-1]) and not regex.search(
-                r"[a-z]{4,}$", m.group("a").lower()):
+        if a < b / 1000 and _LETTER.search(m.group("b").lower().split()[-1]) and not _WORD_END.search(
+                m.group("a").lower()):
             scale = _core_value("1 " + m.group("b").lower().split()[-1], g)
             if scale and a * scale < b * 10:
                 a = a * scale
@@ -279,7 +292,15 @@ def _read_match(m: regex.Match, g: dict) -> Quantity | None:
 # --------------------------------------------------------------------------------------------
 # context filters: what is a number but not a count
 
+_WORDS_BEFORE = regex.compile(r"(?:[\w.'’-]+\s+){1,4}$")
+_WORD_STARTS = regex.compile(r"(?<![\w.'’-])[\w.'’-]")
 _PREV_WORD = regex.compile(r"([\w$€£¥₹#.'’\-]+)[\s\u00a0]*$")
+_HYPHEN_WORD = regex.compile(r"-[^\W\d]")
+_CLOCK_AFTER = regex.compile(r"[:.]\d\d\b")
+_CLOCK_BEFORE = regex.compile(r"\d[:]$")
+_YEAR = regex.compile(r"(?:1[89]|20)\d\d")
+_DASH_DIGIT = regex.compile(r"-\d")
+_DIGIT_DASH = regex.compile(r"\d-$")
 _NEXT_WORD = regex.compile(r"[\s\u00a0]+([\w'’]+)")
 
 
@@ -296,13 +317,13 @@ def _not_a_count(text: str, q: Quantity, g: dict, lo: int = 0, hi: int | None = 
     nxt = m.group(1) if m else ""
     nxt_l = nxt.lower()
     # money
-    if before.rstrip().endswith(tuple(c for c in g["currency"] if not c.isalpha())) or prev_l in g["currency"]:
+    if before.rstrip().endswith(g["currency_symbols"]) or prev_l in g["currency"]:
         return True
     # a compound adjective: "25-year-old", "120-strong", "two-week", "1,600-km"
-    if regex.match(r"-[^\W\d]", after) and q.kind != "range":
+    if _HYPHEN_WORD.match(after) and q.kind != "range":
         return True
     # times: 6:42, 10:15, 7 p.m.
-    if regex.match(r"[:.]\d\d\b", after) or regex.search(r"\d[:]$", before):
+    if _CLOCK_AFTER.match(after) or _CLOCK_BEFORE.search(before):
         return True
     # percentages, clock words, measures
     if q.kind in ("number", "range") and g["unit_after"].match(after):
@@ -320,11 +341,11 @@ def _not_a_count(text: str, q: Quantity, g: dict, lo: int = 0, hi: int | None = 
     if g["age_left"].search(text, max(lo, s - 40), s):
         return True
     # years: 1900-2099 written as four bare digits, unless people are counted right after
-    if q.kind == "number" and q.qualifier in ("exact", "approx") and regex.fullmatch(r"(?:1[89]|20)\d\d", q.text.strip()):
+    if q.kind == "number" and q.qualifier in ("exact", "approx") and _YEAR.fullmatch(q.text.strip()):
         if nxt_l not in person_nouns() and nxt_l not in _CASUALTY_NOUNS:
             return True
     # phone numbers and codes: 312-747-8380
-    if regex.match(r"-\d", after) or regex.search(r"\d-$", before):
+    if _DASH_DIGIT.match(after) or _DIGIT_DASH.search(before):
         return True
     # "one" that is not a count: "no one", "one another", "the one who"
     if q.text.lower() == "one":
@@ -374,28 +395,49 @@ def odd_number(phrase: str) -> int | None:
 
 # --------------------------------------------------------------------------------------------
 
+def has_anchor(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Is there anything in text[start:end] the number grammar could read?"""
+    return _grammar()["anchor"].search(text, start, len(text) if end is None else end) is not None
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every count-like quantity phrase in text[start:end], in order, with offsets into `text`."""
+    """Every count-like quantity phrase in text[start:end], in order, with offsets into `text`.
+
+    The full grammar runs only around anchors (digits, number words, amount words) found by one
+    cheap scan: a window from a little before the anchor (where a qualifier may stand) onwards."""
     g = _grammar()
     end = len(text) if end is None else end
     out: list[Quantity] = []
-    # unusual number forms first ("one and a half thousand"), read by quantulum3
-    for m in g["odd"].finditer(text, start, end):
-        value = odd_number(m.group())
-        if value is None:
+    odd: list[Quantity] = []
+    if g["odd_probe"].search(text, start, end):
+        # unusual number forms first ("one and a half thousand"), read by quantulum3
+        for m in g["odd"].finditer(text, start, end):
+            value = odd_number(m.group())
+            if value is None:
+                continue
+            q = Quantity(m.start(), m.end(), m.group(), value, value, value, "exact", "number", rule="number.quantulum3")
+            if not _not_a_count(text, q, g, start, end):
+                odd.append(q)
+    out.extend(odd)
+    done = start
+    qty = g["qty"]
+    for a in g["anchor"].finditer(text, start, end):
+        p = a.start()
+        if p < done:
             continue
-        q = Quantity(m.start(), m.end(), m.group(), value, value, value, "exact", "number", rule="number.quantulum3")
-        if not _not_a_count(text, q, g, start, end):
-            out.append(q)
-    odd = list(out)
-    for m in g["qty"].finditer(text, start, end):
-        q = _read_match(m, g)
-        if q is None or not q.text.strip():
-            continue
-        if any(o.start < q.end and q.start < o.end for o in odd):
-            continue
-        if _not_a_count(text, q, g, start, end):
-            continue
-        out.append(q)
+        # a qualifier ("at least", "a total of", "between") may start up to four words before the anchor
+        w = _WORDS_BEFORE.search(text, max(done, p - 40), p)
+        starts = [x.start() for x in _WORD_STARTS.finditer(text, w.start(), p)] if w else []
+        limit = min(end, a.end() + 96)
+        for s0 in (*starts, p):
+            m = qty.match(text, s0, limit)
+            if m is None or m.end() <= p:
+                continue
+            done = m.end()
+            q = _read_match(m, g)
+            if q is not None and q.text.strip() and not any(o.start < q.end and q.start < o.end for o in odd) \
+                    and not _not_a_count(text, q, g, start, end):
+                out.append(q)
+            break
     out.sort(key=lambda q: q.start)
     return out
