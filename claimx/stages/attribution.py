@@ -18,6 +18,7 @@ voice). Cue words and the words that end a name are data (`rules/attribution.tom
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 
@@ -500,7 +501,7 @@ def quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
                 opened = None
         if opened is not None:
             spans.append((opened, b))
-    return spans
+    return sorted(spans)
 
 
 def spans_in(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -687,15 +688,24 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
     return candidates
 
 
+def _quote_at(quotes: list[tuple[int, int]], p: int) -> tuple[int, int] | None:
+    """The quotation span containing p (spans are sorted and do not overlap), by binary search."""
+    i = bisect.bisect_right(quotes, (p, float("inf"))) - 1
+    if i >= 0 and quotes[i][0] <= p < quotes[i][1]:
+        return quotes[i]
+    return None
+
+
 def _in_same_quote(quotes: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(x <= a < y and x <= b < y for x, y in quotes)
+    span = _quote_at(quotes, a)
+    return span is not None and span[0] <= b < span[1]
 
 
 def _quote_frame(c: Candidate, quotes, sentences, cues_of) -> Cue | None:
     """The speaker of the quotation a count sits in: after the closing quote ('...," the police
     said') or before the opening one ('X said: "...')."""
     p = c.q.start
-    span = next(((a, b) for a, b in quotes if a <= p < b), None)
+    span = _quote_at(quotes, p)
     if span is None:
         return None
     a, b = span
@@ -715,7 +725,7 @@ def _quote_frame(c: Candidate, quotes, sentences, cues_of) -> Cue | None:
         for k in reversed(cues_of(s)):
             if k.end <= start + 1 and start - k.end <= 40:
                 return k
-        inside = next(((x, y) for x, y in quotes if x <= s.start + 1 and s.start < y), None)
+        inside = _quote_at(quotes, s.start + 1) or _quote_at(quotes, s.start)
         if inside is None:
             break
         start = inside[0]

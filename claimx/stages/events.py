@@ -58,8 +58,11 @@ def _data() -> dict:
     return {
         "incident": regex.compile(r"\b(?:" + "|".join(r"\s+".join(map(regex.escape, n.split())) for n in nouns) + r")\b", flags),
         "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
-        "cumulative": [(key, [regex.compile(p, flags) for p in pats]) for key, pats in d["cumulative"].items()],
+        "cumulative": [(key, [regex.compile(p, flags) for p in pats]) for key, pats in d["cumulative"].items()
+                       if key != "probe"],
         "background": [regex.compile(p, flags) for p in d["background"]["phrases"]],
+        "cumulative_probe": tuple(d["cumulative"]["probe"]),
+        "background_probe": tuple(d["background"]["probe"]),
         "place": regex.compile(
             r"\b(?:(?:the\s+)?(?:\w+\s+)?(?:" + heads + r")\s+of\s+|(?:" + "|".join(d["place_preps"])
             + r")\s+(?:the\s+)?(?:(?:\p{Ll}[\w-]*\s+){0,2}(?=\p{Lu}[\w'’-]*\s+(?:" + heads + r")\b))?)"
@@ -135,6 +138,9 @@ def _near(text: str, a: int, b: int, c: Candidate) -> str:
 
 
 def _scope(clause: str) -> str | None:
+    low = clause.lower()
+    if not any(w in low for w in _data()["cumulative_probe"]):
+        return None
     for key, pats in _data()["cumulative"]:
         for p in pats:
             m = p.search(clause)
@@ -148,7 +154,11 @@ def _scope(clause: str) -> str | None:
 
 
 def _background(clause: str, near: str) -> str | None:
-    for p in _data()["background"]:
+    d = _data()
+    low = clause.lower()
+    if not any(w in low for w in d["background_probe"]):
+        return None
+    for p in d["background"]:
         m = p.search(clause if p.pattern.startswith("^") else near)
         if m and not _COMPARISON.search((clause if p.pattern.startswith("^") else near)[:m.start()]):
             return " ".join(m.group().lower().split())

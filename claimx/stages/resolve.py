@@ -9,6 +9,8 @@ claim of its own. Breakdowns and revisions keep a link to the claim they depend 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import regex
 
 from ..models import Claim, Count, Mention, Source, Victims
@@ -64,48 +66,56 @@ def _sentence_text(text: str, c: Candidate) -> str:
     return " ".join(text[c.sentence.start:c.sentence.end].split())
 
 
+@dataclass
+class _Group:
+    members: list[int] = field(default_factory=list)
+    named: list[Source] = field(default_factory=list)       # the distinct sources of its mentions
+    all_heading: bool = True
+
+
 def merge(text: str, doc: str, candidates: list[Candidate], doc_name: str | None = None) -> list[Claim]:
-    """Group candidates into claims, in order of first mention."""
-    groups: list[list[int]] = []          # candidate indices per claim
+    """Group candidates into claims, in order of first mention. Near-linear in the number of
+    mentions: candidates are compared only with the groups of the same count, and each group keeps
+    its distinct sources."""
+    groups: list[_Group] = []
+    by_key: dict[tuple, list[int]] = {}
     group_of: dict[int, int] = {}
     for i, c in enumerate(candidates):
         target = None
-        for g, members in enumerate(groups):
-            first = candidates[members[0]]
-            if _key(first) != _key(c):
-                continue
-            sources = [candidates[j].source for j in members]
-            named = [s for s in sources if s is not None]
+        for g in by_key.get(_key(c), ()):
+            grp = groups[g]
             if c.source is None:
-                if not named or c.sentence.heading or _repeats(c):
+                if not grp.named or c.sentence.heading or _repeats(c):
                     target = g
                     break
                 continue
-            if not named:
+            if not grp.named:
                 # a sourced body mention after an own-voice headline: the headline was this claim
-                if all(candidates[j].sentence.heading for j in members):
+                if grp.all_heading:
                     target = g
                     break
                 continue
-            if any(same_source(c.source, s) for s in named):
+            if any(same_source(c.source, s) for s in grp.named):
                 target = g
                 break
         if target is None:
-            groups.append([i])
-            group_of[i] = len(groups) - 1
-        else:
-            groups[target].append(i)
-            group_of[i] = target
+            target = len(groups)
+            groups.append(_Group())
+            by_key.setdefault(_key(c), []).append(target)
+        grp = groups[target]
+        grp.members.append(i)
+        grp.all_heading = grp.all_heading and c.sentence.heading
+        if c.source is not None and not any(s == c.source for s in grp.named):
+            grp.named.append(c.source)
+        group_of[i] = target
     lines = LineIndex(text)
     name = doc_name or doc
     ids = [f"{name}#{n + 1}" for n in range(len(groups))]
     claims: list[Claim] = []
-    for g, members in enumerate(groups):
-        cands = [candidates[j] for j in members]
-        # the claim's source: the longest name among its mentions (the fullest form)
-        named = [c.source for c in cands if c.source is not None]
-        source = max(named, key=lambda s: (len(name_words(s.name)), -cands.index(next(c for c in cands if c.source is s)))) \
-            if named else None
+    for g, grp in enumerate(groups):
+        cands = [candidates[j] for j in grp.members]
+        # the claim's source: the longest name among its mentions (the fullest form; the first on a tie)
+        source = max(grp.named, key=lambda s: len(name_words(s.name))) if grp.named else None
         first = cands[0]
         q = first.q
         victims_c = next((c for c in cands if c.victims), first)
