@@ -4,15 +4,29 @@ The shipped registry is `rules/sources.toml`; users add their own with `--source
 `sources.toml` in their config directory (`$XDG_CONFIG_HOME/claimx/`, `~/.config/claimx/`).
 User entries come first, so they can override a shipped one.
 
-An alias shared by several sources ("the Defence Ministry", "the MoD") is resolved by the
-country or side the document names near the mention, and otherwise stays unresolved: the name is
-then the text without determiners.
+An alias shared by several sources ("the Defence Ministry", "the MoD") is resolved from the
+document, in this order:
+
+1. a country (or side) named right at the mention: "the Defence Ministry in Kyiv", "Kyiv's
+   Defence Ministry";
+2. a candidate the document names in full: a headline's "Defense Ministry" is the body's "Russian
+   Defense Ministry" (the nearest such name before the mention, else the nearest after it);
+3. the country or side named nearest to the mention (400 characters before, 200 after); at equal
+   distance the entry listed first wins.
+
+Otherwise it stays unresolved: the name is then the text without determiners. `[countries]` maps
+a country code, or a side without a state ("Hamas", "Houthis"), to the words that name it.
+
+A known name after a modifier or title is found too: "the Britain-based Syrian Observatory for
+Human Rights", "Russian Defense Ministry spokesman Igor Konashenkov" (but not after "of", "in",
+"for" ...: "the mayor of Kyiv" is not Kyiv, and a place name alone never matches this way).
 """
 from __future__ import annotations
 
 import functools
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,13 +42,21 @@ KINDS = ("government", "military", "armed_group", "un_agency", "ngo", "media", "
 _DET = regex.compile(r"^(?:the|a|an|its|their|his|her|our)\s+", regex.IGNORECASE)
 _PAREN = regex.compile(r"\s*\(([^()]{1,60})\)")
 _WORD = regex.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_DOTTED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])")   # U.N., U.S.
+# after these a known name is not the source itself: "the mayor of Kyiv", "a source close to Hamas"
+_LINKS = frozenset("of in for at from to with by on near and or about against than between among".split())
+_DETERMINERS = frozenset(("the", "a", "an"))
 
 
 def normalize(name: str) -> str:
-    """Lower case, no determiners, possessives or punctuation: the key aliases are looked up by."""
-    t = name.lower().replace("’", "'")
+    """Lower case, no determiners, possessives, accents or punctuation: the key aliases are looked
+    up by. Dotted acronyms close up ("U.N." is "un"), hyphens separate words ("al-Shabaab" is "al
+    shabaab") and a spaced "&" is "and"."""
+    t = _DOTTED.sub(lambda m: m.group().replace(".", ""), name)
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = t.lower().replace("’", "'").replace(" & ", " and ")
     t = regex.sub(r"'s\b", "", t)
-    words = [w for w in _WORD.findall(t.replace("'", "")) if w]
+    words = [w for w in _WORD.findall(t.replace("'", "").replace("-", " ")) if w]
     while words and words[0] in ("the", "a", "an"):
         words.pop(0)
     return " ".join(words)
@@ -73,15 +95,21 @@ class Registry:
             for a in (e.name, *e.aliases):
                 self._exact.setdefault(normalize(a), e)
             for a in e.ambiguous:
-                self._shared.setdefault(normalize(a), []).append(e)
+                group = self._shared.setdefault(normalize(a), [])
+                if e not in group:
+                    group.append(e)
         words = []
         for code, names in self.countries.items():
             for n in names:
                 words.append((n, code))
         words.sort(key=lambda x: -len(x[0]))
-        self._country_words = dict(words)
+        self._country_words: dict[str, str] = {}
+        for w, code in words:
+            self._country_words.setdefault(w, code)     # the first file that names a word wins
+        self._places = frozenset(normalize(w) for w, _ in words)
         self._country_re = regex.compile(
             r"(?<![\w'-])(?:" + "|".join(regex.escape(w) for w, _ in words) + r")(?![\w-])") if words else None
+        self._named_re: dict[str, regex.Pattern | None] = {}
 
     # ---------------------------------------------------------------------------------------
     def lookup(self, text: str, context: tuple[str, int] | None = None) -> Entry | None:
@@ -97,17 +125,69 @@ class Registry:
             if key in self._exact:
                 return self._exact[key]
             if key in self._shared:
-                return self._by_country(self._shared[key], context)
+                return self._by_country(key, context, cand)
+        return self._by_suffix(bare, context)
+
+    def _by_suffix(self, text: str, context: tuple[str, int] | None) -> Entry | None:
+        """A known name at the end of a longer phrase: "the Britain-based Syrian Observatory for Human
+        Rights", "Russian Defense Ministry spokesman Igor Konashenkov". The name must start with a
+        capital or a digit and must not follow a preposition; place names alone never match."""
+        words = text.split()
+        for i in range(1, len(words)):
+            if not words[i][:1].isupper() and not words[i][:1].isdigit():
+                continue
+            j = i - 1
+            while j > 0 and words[j].lower() in _DETERMINERS:
+                j -= 1
+            if words[j].lower().strip(",;:") in _LINKS:
+                continue
+            cand = " ".join(words[i:])
+            key = normalize(cand)
+            if not key or key in self._places:
+                continue
+            if key in self._exact:
+                return self._exact[key]
+            if key in self._shared:
+                return self._by_country(key, context, cand)
         return None
 
-    def _by_country(self, entries: list[Entry], context: tuple[str, int] | None) -> Entry | None:
-        if context is None or self._country_re is None:
+    def _by_country(self, key: str, context: tuple[str, int] | None, mention: str | None = None) -> Entry | None:
+        """One of the entries sharing the alias `key`, chosen by what the document names (see the
+        module's docstring), or None."""
+        entries = self._shared[key]
+        if context is None:
             return None
         text, pos = context
+        span = _find_near(text, pos, mention)
+
+        def by_code(code: str) -> Entry | None:
+            return next((e for e in entries if e.country == code or (e.side and e.side == code)), None)
+
+        # 1. a country named right at the mention: "the Defence Ministry in Kyiv", "Kyiv's Defence Ministry"
+        if span is not None and self._country_re is not None:
+            a, b = span
+            after = _LINK_AFTER.match(text, b)
+            if after:
+                m = self._country_re.match(text, after.end())
+                if m and (e := by_code(self._country_words[m.group()])):
+                    return e
+            before = text[max(0, a - 60):a]
+            for m in self._country_re.finditer(before):
+                if _POSSESSIVE_GAP.fullmatch(before, m.end()) and (e := by_code(self._country_words[m.group()])):
+                    return e
+        # 2. a candidate the document names in full
+        e = self._named(key, entries, text, pos, span)
+        if e is not None:
+            return e
+        # 3. the nearest country or side named around the mention
+        if self._country_re is None:
+            return None
         best = None
         best_dist = None
         lo, hi = max(0, pos - 400), min(len(text), pos + 200)
         for m in self._country_re.finditer(text, lo, hi):
+            if span is not None and span[0] <= m.start() < span[1]:
+                continue            # "the Palestinian health ministry": not a clue to which one
             code = self._country_words[m.group()]
             for e in entries:
                 if e.country == code or (e.side and e.side == code):
@@ -115,6 +195,36 @@ class Registry:
                     if best_dist is None or dist < best_dist:
                         best, best_dist = e, dist
         return best
+
+    def _named(self, key: str, entries: list[Entry], text: str, pos: int,
+               span: tuple[int, int] | None) -> Entry | None:
+        """The candidate whose own (unshared) name the document uses nearest before `pos`, else
+        nearest after it."""
+        if key not in self._named_re:
+            pats = []
+            for e in entries:
+                for a in (e.name, *e.aliases):
+                    if normalize(a) not in self._places:
+                        pats.append(_alias_pattern(a))
+            pats.sort(key=len, reverse=True)
+            self._named_re[key] = regex.compile(
+                r"(?<![\w])(?:" + "|".join(pats) + r")(?![\w])", regex.IGNORECASE) if pats else None
+        pat = self._named_re[key]
+        if pat is None:
+            return None
+        lo, hi = max(0, pos - _NAMED_BEFORE), min(len(text), pos + _NAMED_AFTER)
+        before = after = None
+        for m in pat.finditer(text, lo, hi):
+            if span is not None and m.start() < span[1] and span[0] < m.end():
+                continue
+            e = self._exact.get(normalize(m.group()))
+            if e is None or e not in entries:
+                continue
+            if m.start() < pos:
+                before = e
+            elif after is None:
+                after = e
+        return before or after
 
     def source(self, src: str, cue: str, *, text: str | None = None, context: tuple[str, int] | None = None,
                alias: str | None = None) -> Source:
@@ -126,17 +236,73 @@ class Registry:
         return Source(written, plain_name(src) or src, cue)
 
 
+_LINK_AFTER = regex.compile(r"\s*,?\s+(?:in|of|from|based\s+in)\s+(?:the\s+)?")
+_POSSESSIVE_GAP = regex.compile(r"(?:['’]s?|-based|-run|-controlled)?\s+")
+_NAMED_BEFORE, _NAMED_AFTER = 20000, 5000
+
+
+def _find_near(text: str, pos: int, mention: str | None) -> tuple[int, int] | None:
+    """Where `mention` is written, nearest to `pos`."""
+    if not mention or not mention.split():
+        return None
+    pat = regex.compile(r"\s+".join(regex.escape(w) for w in mention.split()))
+    best = None
+    for m in pat.finditer(text, max(0, pos - 200), min(len(text), pos + 400)):
+        if best is None or abs(m.start() - pos) < abs(best[0] - pos):
+            best = (m.start(), m.end())
+    return best
+
+
+def _alias_pattern(alias: str) -> str:
+    """A pattern for an alias as written in running text: any space or hyphen between words, either
+    apostrophe, optional dots in acronyms; an all-capitals acronym matches in capitals only."""
+    out = []
+    for part in regex.split(r"([\s\-]+)", alias.strip()):
+        if not part:
+            continue
+        if part.isspace() or set(part) <= set(" -\t\n"):
+            out.append(r"[\s\-]+")
+            continue
+        p = "".join("['’]" if ch in "'’" else (r"\.?" if ch == "." else regex.escape(ch)) for ch in part)
+        letters = [c for c in part if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters):
+            p = "(?-i:" + p + ")"
+        out.append(p)
+    return "".join(out)
+
+
+def _strings(value, origin: str, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UsageError(f"{origin}: {what} must be a list of non-empty strings")
+    return tuple(value)
+
+
 def _entries(data: dict, origin: str) -> list[Entry]:
     out = []
-    for i, s in enumerate(data.get("source", [])):
-        if not isinstance(s, dict) or not s.get("name"):
+    sources = data.get("source", [])
+    if not isinstance(sources, list):
+        raise UsageError(f"{origin}: 'source' must be an array of tables ([[source]])")
+    for i, s in enumerate(sources):
+        if not isinstance(s, dict) or not isinstance(s.get("name"), str) or not s["name"].strip():
             raise UsageError(f"{origin}: source #{i + 1} has no name")
+        name = s["name"]
         kind = s.get("kind")
         if kind is not None and kind not in KINDS:
-            raise UsageError(f"{origin}: source {s['name']!r} has unknown kind {kind!r} (one of {', '.join(KINDS)})")
-        out.append(Entry(s["name"], kind, s.get("side"), s.get("country"), tuple(s.get("aliases", ())),
-                         tuple(s.get("ambiguous", ()))))
+            raise UsageError(f"{origin}: source {name!r} has unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        for f in ("side", "country"):
+            if f in s and (not isinstance(s[f], str) or not s[f].strip()):
+                raise UsageError(f"{origin}: source {name!r}: {f} must be a non-empty string")
+        out.append(Entry(name, kind, s.get("side"), s.get("country"),
+                         _strings(s.get("aliases", []), origin, f"source {name!r}: aliases"),
+                         _strings(s.get("ambiguous", []), origin, f"source {name!r}: ambiguous")))
     return out
+
+
+def _countries(data: dict, origin: str) -> dict[str, tuple[str, ...]]:
+    table = data.get("countries", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{origin}: [countries] must be a table of lists of words")
+    return {k: _strings(v, origin, f"countries.{k}") for k, v in table.items()}
 
 
 def load_user_file(path: str | os.PathLike) -> dict:
@@ -157,10 +323,11 @@ def user_config_path() -> Path:
 
 
 def build(extra_files: tuple[str, ...] = (), use_config: bool = True) -> Registry:
-    """The shipped registry with the user's config file and any extra files in front."""
+    """The shipped registry with the user's config file and any extra files in front: their
+    entries, and their `[countries]` words, take precedence over the shipped ones."""
     shipped = load("sources.toml")
     entries: list[Entry] = []
-    countries: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in shipped.get("countries", {}).items()}
+    countries: dict[str, tuple[str, ...]] = {}
     files = list(extra_files)
     cfg = user_config_path()
     if use_config and cfg.is_file():
@@ -168,9 +335,11 @@ def build(extra_files: tuple[str, ...] = (), use_config: bool = True) -> Registr
     for f in files:
         data = load_user_file(f)
         entries += _entries(data, str(f))
-        for k, v in data.get("countries", {}).items():
-            countries[k] = tuple(v) + countries.get(k, ())
+        for k, v in _countries(data, str(f)).items():
+            countries[k] = countries.get(k, ()) + v
     entries += _entries(shipped, "sources.toml")
+    for k, v in _countries(shipped, "sources.toml").items():
+        countries[k] = countries.get(k, ()) + v
     return Registry(entries, countries)
 
 
