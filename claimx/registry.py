@@ -19,7 +19,8 @@ a country code, or a side without a state ("Hamas", "Houthis"), to the words tha
 
 A known name after a modifier or title is found too: "the Britain-based Syrian Observatory for
 Human Rights", "Russian Defense Ministry spokesman Igor Konashenkov" (but not after "of", "in",
-"for" ...: "the mayor of Kyiv" is not Kyiv, and a place name alone never matches this way).
+"for" ...: "the mayor of Kyiv" is not Kyiv; nor after "state", "regional", "local" ...: "the
+State Ministry of Health" is not the national one; and a place name alone never matches this way).
 """
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ _DOTTED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])"
 # after these a known name is not the source itself: "the mayor of Kyiv", "a source close to Hamas"
 _LINKS = frozenset("of in for at from to with by on near and or about against than between among".split())
 _DETERMINERS = frozenset(("the", "a", "an"))
+# a body below the national level is not the national one: "the State Ministry of Health"
+_SUBNATIONAL = frozenset("state regional provincial local district city county municipal municipality village town "
+                         "governorate prefecture".split())
 
 
 def normalize(name: str) -> str:
@@ -106,7 +110,9 @@ class Registry:
         self._country_words: dict[str, str] = {}
         for w, code in words:
             self._country_words.setdefault(w, code)     # the first file that names a word wins
-        self._places = frozenset(normalize(w) for w, _ in words)
+        sides = {e.side for e in self.entries if e.side}
+        # place names (not the words for a side such as "Hamas"): never a source by suffix
+        self._places = frozenset(normalize(w) for w, code in words if code not in sides)
         self._country_re = regex.compile(
             r"(?<![\w'-])(?:" + "|".join(regex.escape(w) for w, _ in words) + r")(?![\w-])") if words else None
         self._named_re: dict[str, regex.Pattern | None] = {}
@@ -130,16 +136,16 @@ class Registry:
 
     def _by_suffix(self, text: str, context: tuple[str, int] | None) -> Entry | None:
         """A known name at the end of a longer phrase: "the Britain-based Syrian Observatory for Human
-        Rights", "Russian Defense Ministry spokesman Igor Konashenkov". The name must start with a
-        capital or a digit and must not follow a preposition; place names alone never match."""
+        Rights", "Russian Defense Ministry spokesman Igor Konashenkov". The name's first word must
+        have a capital or a digit ("al-Shabaab" does); see the module's docstring for the rest."""
         words = text.split()
         for i in range(1, len(words)):
-            if not words[i][:1].isupper() and not words[i][:1].isdigit():
-                continue
+            if not any(c.isupper() or c.isdigit() for c in words[i]):
+                continue        # a name, not a common noun: "Igor Konashenkov", "JNIM", "al-Shabaab"
             j = i - 1
             while j > 0 and words[j].lower() in _DETERMINERS:
                 j -= 1
-            if words[j].lower().strip(",;:") in _LINKS:
+            if words[j].lower().strip(",;:") in _LINKS or words[i - 1].lower() in _SUBNATIONAL:
                 continue
             cand = " ".join(words[i:])
             key = normalize(cand)
@@ -255,20 +261,19 @@ def _find_near(text: str, pos: int, mention: str | None) -> tuple[int, int] | No
 
 def _alias_pattern(alias: str) -> str:
     """A pattern for an alias as written in running text: any space or hyphen between words, either
-    apostrophe, optional dots in acronyms; an all-capitals acronym matches in capitals only."""
+    apostrophe, a possessive 's after any word ("Gaza's Health Ministry" for "Gaza Health Ministry"),
+    optional dots in acronyms ("U.S." for "US"); an all-capitals acronym matches in capitals only."""
     out = []
-    for part in regex.split(r"([\s\-]+)", alias.strip()):
+    for part in regex.split(r"[\s\-]+", alias.strip()):
         if not part:
             continue
-        if part.isspace() or set(part) <= set(" -\t\n"):
-            out.append(r"[\s\-]+")
-            continue
-        p = "".join("['’]" if ch in "'’" else (r"\.?" if ch == "." else regex.escape(ch)) for ch in part)
         letters = [c for c in part if c.isalpha()]
-        if len(letters) >= 2 and all(c.isupper() for c in letters):
-            p = "(?-i:" + p + ")"
-        out.append(p)
-    return "".join(out)
+        if len(letters) >= 2 and all(c.isupper() for c in letters) and part.replace(".", "").isalpha():
+            p = "(?-i:" + r"\.?".join(regex.escape(c) for c in part.replace(".", "")) + r"\.?)"
+        else:
+            p = "".join("['’]" if ch in "'’" else (r"\.?" if ch == "." else regex.escape(ch)) for ch in part)
+        out.append(p + r"(?:['’]s?)?")
+    return r"[\s\-]+".join(out)
 
 
 def _strings(value, origin: str, what: str) -> tuple[str, ...]:
