@@ -24,6 +24,7 @@ State Ministry of Health" is not the national one; and a place name alone never 
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import tomllib
@@ -115,7 +116,8 @@ class Registry:
         self._places = frozenset(normalize(w) for w, code in words if code not in sides)
         self._country_re = regex.compile(
             r"(?<![\w'-])(?:" + "|".join(regex.escape(w) for w, _ in words) + r")(?![\w-])") if words else None
-        self._named_re: dict[str, regex.Pattern | None] = {}
+        self._named_re: dict[str, tuple[regex.Pattern, frozenset[str]] | None] = {}
+        self._docs: dict[int, tuple[str, dict]] = {}
 
     # ---------------------------------------------------------------------------------------
     def lookup(self, text: str, context: tuple[str, int] | None = None) -> Entry | None:
@@ -186,51 +188,87 @@ class Registry:
         if e is not None:
             return e
         # 3. the nearest country or side named around the mention
-        if self._country_re is None:
-            return None
         best = None
         best_dist = None
-        lo, hi = max(0, pos - 400), min(len(text), pos + 200)
-        for m in self._country_re.finditer(text, lo, hi):
-            if span is not None and span[0] <= m.start() < span[1]:
+        hits = self._country_hits(text)
+        for start, code in hits[bisect.bisect_left(hits, (pos - 400, "")):]:
+            if start >= pos + 200:
+                break
+            if span is not None and span[0] <= start < span[1]:
                 continue            # "the Palestinian health ministry": not a clue to which one
-            code = self._country_words[m.group()]
             for e in entries:
                 if e.country == code or (e.side and e.side == code):
-                    dist = abs(m.start() - pos)
+                    dist = abs(start - pos)
                     if best_dist is None or dist < best_dist:
                         best, best_dist = e, dist
         return best
 
+    def _doc_cache(self, text: str) -> dict:
+        """Per-document memo (the attribution stage asks about many mentions in one text)."""
+        slot = self._docs.get(id(text))
+        if slot is None or slot[0] is not text:
+            if len(self._docs) >= 8:
+                self._docs.clear()
+            slot = (text, {})
+            self._docs[id(text)] = slot
+        return slot[1]
+
+    def _country_hits(self, text: str) -> list[tuple[int, str]]:
+        """(start, code) of every country or side word in the document, in order."""
+        memo = self._doc_cache(text)
+        if "countries" not in memo:
+            memo["countries"] = [(m.start(), self._country_words[m.group()])
+                                 for m in self._country_re.finditer(text)] if self._country_re else []
+        return memo["countries"]
+
     def _named(self, key: str, entries: list[Entry], text: str, pos: int,
                span: tuple[int, int] | None) -> Entry | None:
-        """The candidate whose own (unshared) name the document uses nearest before `pos`, else
-        nearest after it."""
-        if key not in self._named_re:
-            pats = []
-            for e in entries:
-                for a in (e.name, *e.aliases):
-                    if normalize(a) not in self._places:
-                        pats.append(_alias_pattern(a))
-            pats.sort(key=len, reverse=True)
-            self._named_re[key] = regex.compile(
-                r"(?<![\w])(?:" + "|".join(pats) + r")(?![\w])", regex.IGNORECASE) if pats else None
-        pat = self._named_re[key]
-        if pat is None:
-            return None
-        lo, hi = max(0, pos - _NAMED_BEFORE), min(len(text), pos + _NAMED_AFTER)
+        """The candidate whose own (unshared) name the document uses nearest before `pos` (up to
+        20,000 characters back), else nearest after it (up to 5,000 characters on)."""
+        memo = self._doc_cache(text)
+        if ("named", key) not in memo:
+            memo[("named", key)] = self._find_named(key, entries, text)
+        hits = memo[("named", key)]
         before = after = None
-        for m in pat.finditer(text, lo, hi):
-            if span is not None and m.start() < span[1] and span[0] < m.end():
+        for start, end, e in hits[bisect.bisect_left(hits, (pos - _NAMED_BEFORE,)):]:
+            if start >= pos + _NAMED_AFTER:
+                break
+            if span is not None and start < span[1] and span[0] < end:
                 continue
-            e = self._exact.get(normalize(m.group()))
-            if e is None or e not in entries:
-                continue
-            if m.start() < pos:
+            if start < pos:
                 before = e
             elif after is None:
                 after = e
         return before or after
+
+    def _find_named(self, key: str, entries: list[Entry], text: str) -> list[tuple[int, int, Entry]]:
+        """Every place the document writes a candidate's own name: words that can start one are
+        found first, the full pattern is tried only there."""
+        if key not in self._named_re:
+            pats, firsts = [], set()
+            for e in entries:
+                for a in (e.name, *e.aliases):
+                    if normalize(a) not in self._places:
+                        pats.append(_alias_pattern(a))
+                        firsts |= _first_words(a)
+            pats.sort(key=len, reverse=True)
+            self._named_re[key] = (regex.compile(r"(?<![\w])(?:" + "|".join(pats) + r")(?![\w])", regex.IGNORECASE),
+                                   frozenset(firsts)) if pats else None
+        compiled = self._named_re[key]
+        if compiled is None:
+            return []
+        pat, firsts = compiled
+        hits = []
+        for w in _TOKEN.finditer(text):
+            if w.group().lower() not in firsts:
+                continue
+            m = pat.match(text, w.start())
+            if m is None:
+                continue
+            e = self._exact.get(normalize(m.group()))
+            if e is not None and any(e is x for x in entries):
+                hits.append((m.start(), m.end(), e))
+        return hits
 
     def source(self, src: str, cue: str, *, text: str | None = None, context: tuple[str, int] | None = None,
                alias: str | None = None) -> Source:
@@ -245,6 +283,22 @@ class Registry:
 _LINK_AFTER = regex.compile(r"\s*,?\s+(?:in|of|from|based\s+in)\s+(?:the\s+)?")
 _POSSESSIVE_GAP = regex.compile(r"(?:['’]s?|-based|-run|-controlled)?\s+")
 _NAMED_BEFORE, _NAMED_AFTER = 20000, 5000
+
+
+_TOKEN = regex.compile(r"[^\W_]+")
+
+
+def _first_words(alias: str) -> set[str]:
+    """The lower-case first token of an alias as it may be written: "US Central Command" can be
+    written "U.S. Central Command", whose first token is "u"."""
+    toks = _TOKEN.findall(alias)
+    if not toks:
+        return set()
+    first = toks[0]
+    out = {first.lower()}
+    if len(first) > 1 and first.isupper():
+        out.add(first[0].lower())
+    return out
 
 
 def _find_near(text: str, pos: int, mention: str | None) -> tuple[int, int] | None:
