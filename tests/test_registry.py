@@ -423,7 +423,7 @@ def test_shipped_country_words(shipped):
 def test_shipped_registry_covers_the_brief(reg):
     """Spot checks that each group of sources is there."""
     for written in ("Hezbollah", "Ansar Allah", "al-Shabaab", "TTP", "BLA", "M23", "Wagner", "PKK", "SDF", "Arakan Army",
-                    "ELN", "Jaish al-Adl", "Boko Haram", "ADF", "Fano", "TPLF", "CJNG", "Sinaloa Cartel", "OHCHR", "WHO",
+                    "ELN", "Jaish al-Adl", "Boko Haram", "ADF", "Fano", "TPLF", "CJNG", "Sinaloa Cartel", "Islamic State", "ISIS", "Amaq", "OHCHR", "WHO",
                     "UNICEF", "UNHCR", "IOM", "UNRWA", "UNAMA", "UNAMI", "UNMISS", "MONUSCO", "MINUSMA", "HRW", "Amnesty",
                     "ICRC", "IFRC", "SOHR", "Airwars", "ACLED", "Iraq Body Count", "B'Tselem", "Al Mezan", "PCHR", "Hengaw",
                     "HRANA", "Insecurity Insight", "Sudan Doctors Network", "Emergency Lawyers", "CPJ",
