@@ -172,6 +172,13 @@ AMBIGUOUS = [
     ("army-nigeria", "Gunmen killed 14 villagers in Nigeria's Zamfara state, the army said.", "the army", 0,
      "Nigerian Army"),
     ("army-unresolved", "Gunmen killed 14 villagers, the army said.", "the army", 0, "army"),
+    ("ses-ukraine",
+     "Rescuers pulled five bodies from a Ukrainian apartment block hit overnight, the State Emergency Service said.",
+     "the State Emergency Service", 0, "State Emergency Service of Ukraine"),
+    ("ses-elsewhere-unresolved", "Floodwaters cut off two towns in New South Wales, the State Emergency Service said.",
+     "the State Emergency Service", 0, "State Emergency Service"),
+    ("pti-party-not-the-agency", "Police fired on protesters in Islamabad; the PTI said 12 of its supporters were killed.",
+     "the PTI", 0, "PTI"),
     ("sna-somalia", "Al-Shabaab fighters attacked a base near Mogadishu, the SNA said.", "the SNA", 0,
      "Somali National Army"),
 ]
@@ -427,7 +434,7 @@ def test_shipped_registry_covers_the_brief(reg):
                     "UNICEF", "UNHCR", "IOM", "UNRWA", "UNAMA", "UNAMI", "UNMISS", "MONUSCO", "MINUSMA", "HRW", "Amnesty",
                     "ICRC", "IFRC", "SOHR", "Airwars", "ACLED", "Iraq Body Count", "B'Tselem", "Al Mezan", "PCHR", "Hengaw",
                     "HRANA", "Insecurity Insight", "Sudan Doctors Network", "Emergency Lawyers", "CPJ",
-                    "State Emergency Service", "Palestinian Red Crescent", "Kenya Red Cross", "Chicago police", "AP", "AFP",
+                    "Ukraine's State Emergency Service", "Palestinian Red Crescent", "Kenya Red Cross", "Chicago police", "AP", "AFP",
                     "BBC", "Al Jazeera", "CNN", "RIA Novosti", "Interfax", "Ukrinform", "Suspilne", "WAFA", "Xinhua",
                     "SANA", "IRNA", "Al-Masirah", "Anadolu", "Kompas TV", "Daniel Hagari", "CENTCOM", "UK MoD"):
         assert reg.lookup(written) is not None, written
