@@ -4,15 +4,31 @@ The shipped registry is `rules/sources.toml`; users add their own with `--source
 `sources.toml` in their config directory (`$XDG_CONFIG_HOME/claimx/`, `~/.config/claimx/`).
 User entries come first, so they can override a shipped one.
 
-An alias shared by several sources ("the Defence Ministry", "the MoD") is resolved by the
-country or side the document names near the mention, and otherwise stays unresolved: the name is
-then the text without determiners.
+An alias shared by several sources ("the Defence Ministry", "the MoD") is resolved from the
+document, in this order:
+
+1. a country (or side) named right at the mention: "the Defence Ministry in Kyiv", "Kyiv's
+   Defence Ministry";
+2. a candidate the document names in full: a headline's "Defense Ministry" is the body's "Russian
+   Defense Ministry" (the nearest such name before the mention, else the nearest after it);
+3. the country or side named nearest to the mention (400 characters before, 200 after); at equal
+   distance the entry listed first wins.
+
+Otherwise it stays unresolved: the name is then the text without determiners. `[countries]` maps
+a country code, or a side without a state ("Hamas", "Houthis"), to the words that name it.
+
+A known name after a modifier or title is found too: "the Britain-based Syrian Observatory for
+Human Rights", "Russian Defense Ministry spokesman Igor Konashenkov" (but not after "of", "in",
+"for" ...: "the mayor of Kyiv" is not Kyiv; nor after "state", "regional", "local" ...: "the
+State Ministry of Health" is not the national one; and a place name alone never matches this way).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,26 +38,30 @@ from .errors import UsageError
 from .models import Source
 from .rules import load
 
-
-
-@functools.lru_cache(maxsize=None)
-def _rx(pattern: str, flags: int = 0) -> regex.Pattern:
-    """A compiled pattern, cached: no compile or cache lookup in the regex module per call."""
-    return regex.compile(pattern, flags)
-
 KINDS = ("government", "military", "armed_group", "un_agency", "ngo", "media", "person", "medical",
          "emergency_service", "monitor", "police", "judiciary", "other")
 
 _DET = regex.compile(r"^(?:the|a|an|its|their|his|her|our)\s+", regex.IGNORECASE)
 _PAREN = regex.compile(r"\s*\(([^()]{1,60})\)")
 _WORD = regex.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_DOTTED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])")   # U.N., U.S.
+# after these a known name is not the source itself: "the mayor of Kyiv", "a source close to Hamas"
+_LINKS = frozenset("of in for at from to with by on near and or about against than between among".split())
+_DETERMINERS = frozenset(("the", "a", "an"))
+# a body below the national level is not the national one: "the State Ministry of Health"
+_SUBNATIONAL = frozenset("state regional provincial local district city county municipal municipality village town "
+                         "governorate prefecture".split())
 
 
 def normalize(name: str) -> str:
-    """Lower case, no determiners, possessives or punctuation: the key aliases are looked up by."""
-    t = name.lower().replace("’", "'")
-    t = _rx(r"'s\b").sub("", t)
-    words = [w for w in _WORD.findall(t.replace("'", "")) if w]
+    """Lower case, no determiners, possessives, accents or punctuation: the key aliases are looked
+    up by. Dotted acronyms close up ("U.N." is "un"), hyphens separate words ("al-Shabaab" is "al
+    shabaab") and a spaced "&" is "and"."""
+    t = _DOTTED.sub(lambda m: m.group().replace(".", ""), name)
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = t.lower().replace("’", "'").replace(" & ", " and ")
+    t = regex.sub(r"'s\b", "", t)
+    words = [w for w in _WORD.findall(t.replace("'", "").replace("-", " ")) if w]
     while words and words[0] in ("the", "a", "an"):
         words.pop(0)
     return " ".join(words)
@@ -80,22 +100,28 @@ class Registry:
             for a in (e.name, *e.aliases):
                 self._exact.setdefault(normalize(a), e)
             for a in e.ambiguous:
-                self._shared.setdefault(normalize(a), []).append(e)
+                group = self._shared.setdefault(normalize(a), [])
+                if e not in group:
+                    group.append(e)
         words = []
         for code, names in self.countries.items():
             for n in names:
                 words.append((n, code))
         words.sort(key=lambda x: -len(x[0]))
-        self._country_words = dict(words)
+        self._country_words: dict[str, str] = {}
+        for w, code in words:
+            self._country_words.setdefault(w, code)     # the first file that names a word wins
+        sides = {e.side for e in self.entries if e.side}
+        # place names (not the words for a side such as "Hamas"): never a source by suffix
+        self._places = frozenset(normalize(w) for w, code in words if code not in sides)
         self._country_re = regex.compile(
             r"(?<![\w'-])(?:" + "|".join(regex.escape(w) for w, _ in words) + r")(?![\w-])") if words else None
+        self._named_re: dict[str, tuple[regex.Pattern, frozenset[str]] | None] = {}
+        self._docs: dict[int, tuple[str, dict]] = {}
 
     # ---------------------------------------------------------------------------------------
-    def lookup(self, text: str, context: tuple[str, int] | None = None,
-               prefer: frozenset[str] = frozenset()) -> Entry | None:
-        """The entry a source phrase names, if the registry knows it. A shared alias resolves to the
-        one of its entries the document names elsewhere (`prefer`, canonical names), else by the
-        country named nearest to it in its sentence."""
+    def lookup(self, text: str, context: tuple[str, int] | None = None) -> Entry | None:
+        """The entry a source phrase names, if the registry knows it."""
         candidates = [text]
         inner = _PAREN.findall(text)
         bare = _PAREN.sub("", text)
@@ -106,80 +132,236 @@ class Registry:
                 continue
             if key in self._exact:
                 return self._exact[key]
-            # "the al Qaeda-linked group al-Shabaab", "Russian military blogger Igor Girkin": a known
-            # name at the end of a longer phrase
-            words = key.split()
-            for n in range(1, len(words)):
-                tail = " ".join(words[n:])
-                if tail in self._exact and (len(words) - n >= 2 or self._is_name_word(cand, words[n])):
-                    return self._exact[tail]
             if key in self._shared:
-                shared = self._shared[key]
-                named = [e for e in shared if e.name in prefer]
-                if len(named) == 1:
-                    return named[0]
-                return self._by_country(shared, context)
+                return self._by_country(key, context, cand)
+        return self._by_suffix(bare, context)
+
+    def _by_suffix(self, text: str, context: tuple[str, int] | None) -> Entry | None:
+        """A known name at the end of a longer phrase: "the Britain-based Syrian Observatory for Human
+        Rights", "Russian Defense Ministry spokesman Igor Konashenkov". The name's first word must
+        have a capital or a digit ("al-Shabaab" does); see the module's docstring for the rest."""
+        words = text.split()
+        for i in range(1, len(words)):
+            if not any(c.isupper() or c.isdigit() for c in words[i]):
+                continue        # a name, not a common noun: "Igor Konashenkov", "JNIM", "al-Shabaab"
+            j = i - 1
+            while j > 0 and words[j].lower() in _DETERMINERS:
+                j -= 1
+            if words[j].lower().strip(",;:") in _LINKS or words[i - 1].lower() in _SUBNATIONAL:
+                continue
+            cand = " ".join(words[i:])
+            key = normalize(cand)
+            if not key or key in self._places:
+                continue
+            if key in self._exact:
+                return self._exact[key]
+            if key in self._shared:
+                return self._by_country(key, context, cand)
         return None
 
-    @staticmethod
-    def _is_name_word(text: str, word: str) -> bool:
-        """Is `word` written as a name in `text` (capitalised or an acronym), not a common noun?"""
-        for w in _WORD.findall(text.replace("’", "'")):
-            if w.lower().replace("'", "") == word:
-                return w[:1].isupper()
-        return False
-
-    def is_shared(self, text: str) -> bool:
-        """Is this phrase an alias several sources share ("the Defence Ministry")?"""
-        key = normalize(_PAREN.sub("", text))
-        return key in self._shared and key not in self._exact
-
-    def _by_country(self, entries: list[Entry], context: tuple[str, int] | None) -> Entry | None:
-        if context is None or self._country_re is None:
+    def _by_country(self, key: str, context: tuple[str, int] | None, mention: str | None = None) -> Entry | None:
+        """One of the entries sharing the alias `key`, chosen by what the document names (see the
+        module's docstring), or None."""
+        entries = self._shared[key]
+        if context is None:
             return None
         text, pos = context
+        span = _find_near(text, pos, mention)
+
+        def by_code(code: str) -> Entry | None:
+            return next((e for e in entries if e.country == code or (e.side and e.side == code)), None)
+
+        # 1. a country named right at the mention: "the Defence Ministry in Kyiv", "Kyiv's Defence Ministry"
+        if span is not None and self._country_re is not None:
+            a, b = span
+            after = _LINK_AFTER.match(text, b)
+            if after:
+                m = self._country_re.match(text, after.end())
+                if m and (e := by_code(self._country_words[m.group()])):
+                    return e
+            before = text[max(0, a - 60):a]
+            for m in self._country_re.finditer(before):
+                if _POSSESSIVE_GAP.fullmatch(before, m.end()) and (e := by_code(self._country_words[m.group()])):
+                    return e
+        # 2. a candidate the document names in full
+        e = self._named(key, entries, text, pos, span)
+        if e is not None:
+            return e
+        # 3. the nearest country or side named around the mention
         best = None
         best_dist = None
-        lo, hi = _sentence_bounds(text, pos)
-        for m in self._country_re.finditer(text, lo, hi):
-            code = self._country_words[m.group()]
+        hits = self._country_hits(text)
+        for start, code in hits[bisect.bisect_left(hits, (pos - 400, "")):]:
+            if start >= pos + 200:
+                break
+            if span is not None and span[0] <= start < span[1]:
+                continue            # "the Palestinian health ministry": not a clue to which one
             for e in entries:
                 if e.country == code or (e.side and e.side == code):
-                    dist = abs(m.start() - pos)
+                    dist = abs(start - pos)
                     if best_dist is None or dist < best_dist:
                         best, best_dist = e, dist
         return best
 
+    def _doc_cache(self, text: str) -> dict:
+        """Per-document memo (the attribution stage asks about many mentions in one text)."""
+        slot = self._docs.get(id(text))
+        if slot is None or slot[0] is not text:
+            if len(self._docs) >= 8:
+                self._docs.clear()
+            slot = (text, {})
+            self._docs[id(text)] = slot
+        return slot[1]
+
+    def _country_hits(self, text: str) -> list[tuple[int, str]]:
+        """(start, code) of every country or side word in the document, in order."""
+        memo = self._doc_cache(text)
+        if "countries" not in memo:
+            memo["countries"] = [(m.start(), self._country_words[m.group()])
+                                 for m in self._country_re.finditer(text)] if self._country_re else []
+        return memo["countries"]
+
+    def _named(self, key: str, entries: list[Entry], text: str, pos: int,
+               span: tuple[int, int] | None) -> Entry | None:
+        """The candidate whose own (unshared) name the document uses nearest before `pos` (up to
+        20,000 characters back), else nearest after it (up to 5,000 characters on)."""
+        memo = self._doc_cache(text)
+        if ("named", key) not in memo:
+            memo[("named", key)] = self._find_named(key, entries, text)
+        hits = memo[("named", key)]
+        before = after = None
+        for start, end, e in hits[bisect.bisect_left(hits, (pos - _NAMED_BEFORE,)):]:
+            if start >= pos + _NAMED_AFTER:
+                break
+            if span is not None and start < span[1] and span[0] < end:
+                continue
+            if start < pos:
+                before = e
+            elif after is None:
+                after = e
+        return before or after
+
+    def _find_named(self, key: str, entries: list[Entry], text: str) -> list[tuple[int, int, Entry]]:
+        """Every place the document writes a candidate's own name: words that can start one are
+        found first, the full pattern is tried only there."""
+        if key not in self._named_re:
+            pats, firsts = [], set()
+            for e in entries:
+                for a in (e.name, *e.aliases):
+                    if normalize(a) not in self._places:
+                        pats.append(_alias_pattern(a))
+                        firsts |= _first_words(a)
+            pats.sort(key=len, reverse=True)
+            self._named_re[key] = (regex.compile(r"(?<![\w])(?:" + "|".join(pats) + r")(?![\w])", regex.IGNORECASE),
+                                   frozenset(firsts)) if pats else None
+        compiled = self._named_re[key]
+        if compiled is None:
+            return []
+        pat, firsts = compiled
+        hits = []
+        for w in _TOKEN.finditer(text):
+            if w.group().lower() not in firsts:
+                continue
+            m = pat.match(text, w.start())
+            if m is None:
+                continue
+            e = self._exact.get(normalize(m.group()))
+            if e is not None and any(e is x for x in entries):
+                hits.append((m.start(), m.end(), e))
+        return hits
+
     def source(self, src: str, cue: str, *, text: str | None = None, context: tuple[str, int] | None = None,
-               alias: str | None = None, prefer: frozenset[str] = frozenset()) -> Source:
+               alias: str | None = None) -> Source:
         """A Source for a phrase found in the text: canonical name, kind and side when known."""
         written = text if text is not None else src
-        e = self.lookup(src, context, prefer) or (self.lookup(alias, context, prefer) if alias else None)
+        e = self.lookup(src, context) or (self.lookup(alias, context) if alias else None)
         if e is not None:
             return Source(written, e.name, cue, e.kind, e.side)
         return Source(written, plain_name(src) or src, cue)
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """The stretch of text around pos up to the nearest sentence ends (a country named there
-    decides a shared alias)."""
-    lo = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), pos - 300, 0)
-    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
-    hi = min(ends + [pos + 200, len(text)])
-    return lo, hi
+_LINK_AFTER = regex.compile(r"\s*,?\s+(?:in|of|from|based\s+in)\s+(?:the\s+)?")
+_POSSESSIVE_GAP = regex.compile(r"(?:['’]s?|-based|-run|-controlled)?\s+")
+_NAMED_BEFORE, _NAMED_AFTER = 20000, 5000
+
+
+_TOKEN = regex.compile(r"[^\W_]+")
+
+
+def _first_words(alias: str) -> set[str]:
+    """The lower-case first token of an alias as it may be written: "US Central Command" can be
+    written "U.S. Central Command", whose first token is "u"."""
+    toks = _TOKEN.findall(alias)
+    if not toks:
+        return set()
+    first = toks[0]
+    out = {first.lower()}
+    if len(first) > 1 and first.isupper():
+        out.add(first[0].lower())
+    return out
+
+
+def _find_near(text: str, pos: int, mention: str | None) -> tuple[int, int] | None:
+    """Where `mention` is written, nearest to `pos`."""
+    if not mention or not mention.split():
+        return None
+    pat = regex.compile(r"\s+".join(regex.escape(w) for w in mention.split()))
+    best = None
+    for m in pat.finditer(text, max(0, pos - 200), min(len(text), pos + 400)):
+        if best is None or abs(m.start() - pos) < abs(best[0] - pos):
+            best = (m.start(), m.end())
+    return best
+
+
+def _alias_pattern(alias: str) -> str:
+    """A pattern for an alias as written in running text: any space or hyphen between words, either
+    apostrophe, a possessive 's after any word ("Gaza's Health Ministry" for "Gaza Health Ministry"),
+    optional dots in acronyms ("U.S." for "US"); an all-capitals acronym matches in capitals only."""
+    out = []
+    for part in regex.split(r"[\s\-]+", alias.strip()):
+        if not part:
+            continue
+        letters = [c for c in part if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters) and part.replace(".", "").isalpha():
+            p = "(?-i:" + r"\.?".join(regex.escape(c) for c in part.replace(".", "")) + r"\.?)"
+        else:
+            p = "".join("['’]" if ch in "'’" else (r"\.?" if ch == "." else regex.escape(ch)) for ch in part)
+        out.append(p + r"(?:['’]s?)?")
+    return r"[\s\-]+".join(out)
+
+
+def _strings(value, origin: str, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UsageError(f"{origin}: {what} must be a list of non-empty strings")
+    return tuple(value)
 
 
 def _entries(data: dict, origin: str) -> list[Entry]:
     out = []
-    for i, s in enumerate(data.get("source", [])):
-        if not isinstance(s, dict) or not s.get("name"):
+    sources = data.get("source", [])
+    if not isinstance(sources, list):
+        raise UsageError(f"{origin}: 'source' must be an array of tables ([[source]])")
+    for i, s in enumerate(sources):
+        if not isinstance(s, dict) or not isinstance(s.get("name"), str) or not s["name"].strip():
             raise UsageError(f"{origin}: source #{i + 1} has no name")
+        name = s["name"]
         kind = s.get("kind")
         if kind is not None and kind not in KINDS:
-            raise UsageError(f"{origin}: source {s['name']!r} has unknown kind {kind!r} (one of {', '.join(KINDS)})")
-        out.append(Entry(s["name"], kind, s.get("side"), s.get("country"), tuple(s.get("aliases", ())),
-                         tuple(s.get("ambiguous", ()))))
+            raise UsageError(f"{origin}: source {name!r} has unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        for f in ("side", "country"):
+            if f in s and (not isinstance(s[f], str) or not s[f].strip()):
+                raise UsageError(f"{origin}: source {name!r}: {f} must be a non-empty string")
+        out.append(Entry(name, kind, s.get("side"), s.get("country"),
+                         _strings(s.get("aliases", []), origin, f"source {name!r}: aliases"),
+                         _strings(s.get("ambiguous", []), origin, f"source {name!r}: ambiguous")))
     return out
+
+
+def _countries(data: dict, origin: str) -> dict[str, tuple[str, ...]]:
+    table = data.get("countries", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{origin}: [countries] must be a table of lists of words")
+    return {k: _strings(v, origin, f"countries.{k}") for k, v in table.items()}
 
 
 def load_user_file(path: str | os.PathLike) -> dict:
@@ -200,10 +382,11 @@ def user_config_path() -> Path:
 
 
 def build(extra_files: tuple[str, ...] = (), use_config: bool = True) -> Registry:
-    """The shipped registry with the user's config file and any extra files in front."""
+    """The shipped registry with the user's config file and any extra files in front: their
+    entries, and their `[countries]` words, take precedence over the shipped ones."""
     shipped = load("sources.toml")
     entries: list[Entry] = []
-    countries: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in shipped.get("countries", {}).items()}
+    countries: dict[str, tuple[str, ...]] = {}
     files = list(extra_files)
     cfg = user_config_path()
     if use_config and cfg.is_file():
@@ -211,9 +394,11 @@ def build(extra_files: tuple[str, ...] = (), use_config: bool = True) -> Registr
     for f in files:
         data = load_user_file(f)
         entries += _entries(data, str(f))
-        for k, v in data.get("countries", {}).items():
-            countries[k] = tuple(v) + countries.get(k, ())
+        for k, v in _countries(data, str(f)).items():
+            countries[k] = countries.get(k, ()) + v
     entries += _entries(shipped, "sources.toml")
+    for k, v in _countries(shipped, "sources.toml").items():
+        countries[k] = countries.get(k, ()) + v
     return Registry(entries, countries)
 
 

@@ -283,7 +283,7 @@ BAD_SOURCES = [
     ("not-toml", "source = [\n", "not a valid TOML"),
     ("no-name", '[[source]]\nkind = "police"\n', "has no name"),
     ("unknown-kind", '[[source]]\nname = "X"\nkind = "wizard"\n', "unknown kind"),
-    ("wrong-shape", "source = 5\n", "not a usable sources file"),
+    ("wrong-shape", "source = 5\n", "must be an array of tables"),
 ]
 
 

@@ -643,17 +643,6 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
             cues_by_sentence[s.index] = found
         return cues_by_sentence[s.index]
 
-    # sources the document names unambiguously decide its shared aliases ("the Defence Ministry")
-    prefer = set()
-    for i in window:
-        for k in cues_of(sentences[i]):
-            name = _name_of(_clean(k.src))
-            if not reg.is_shared(name):
-                e = reg.lookup(name)
-                if e is not None:
-                    prefer.add(e.name)
-    prefer = frozenset(prefer)
-
     for i in window:
         s = sentences[i]
         cues = cues_of(s)
@@ -664,9 +653,9 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
                 phrase = _clean(text[subj[0]:subj[1]])
                 if _anaphor_kind(phrase) is None and phrase[:1].isupper() and (
                         reg.lookup(phrase) is not None or _is_proper_name(phrase) or _looks_like_source(phrase, strict=True)):
-                    refs.append(_make_ref(reg.source(_name_of(phrase), "", text=phrase, prefer=prefer), s.index))
+                    refs.append(_make_ref(reg.source(_name_of(phrase), "", text=phrase), s.index))
         for k in cues:
-            src = _to_source(text, k, refs, s.index, reg, prefer)
+            src = _to_source(text, k, refs, s.index, reg)
             resolved[id(k)] = src
             if src is not None and _anaphor_kind(src.name) is None:
                 refs.append(_make_ref(src, s.index))
@@ -678,7 +667,7 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
             if k is None:
                 k = _quote_frame(c, quotes, sentences, cues_of)
                 if k is not None and id(k) not in resolved:
-                    resolved[id(k)] = _to_source(text, k, refs, s.index, reg, prefer)
+                    resolved[id(k)] = _to_source(text, k, refs, s.index, reg)
             src = resolved.get(id(k)) if k is not None else None
             if src is not None and _anaphor_kind(src.name) == "self":
                 src = None
@@ -732,7 +721,7 @@ def _quote_frame(c: Candidate, quotes, sentences, cues_of) -> Cue | None:
     return None
 
 
-def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg, prefer=frozenset()) -> Source | None:
+def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg) -> Source | None:
     src = _clean(k.src)
     if not src:
         return None
@@ -742,7 +731,7 @@ def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg, prefer=fr
     if kind is not None:
         r = _resolve(kind, refs, sentence)
         if r is None:
-            return reg.source(src, k.word, text=src, context=(text, k.start), prefer=prefer)
+            return reg.source(src, k.word, text=src, context=(text, k.start))
         base = r.source
         return Source(src, base.name, k.word.lower(), base.kind, base.side)
     name = _name_of(src)
@@ -751,8 +740,7 @@ def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg, prefer=fr
         r = _resolve(_anaphor_kind(name), refs, sentence)
         if r is not None:
             return Source(src, r.source.name, k.word.lower(), r.source.kind, r.source.side)
-    return reg.source(_uncapitalise(name), k.word.lower(), text=src, context=(text, k.start), alias=k.alias,
-                      prefer=prefer)
+    return reg.source(_uncapitalise(name), k.word.lower(), text=src, context=(text, k.start), alias=k.alias)
 
 
 def _uncapitalise(name: str) -> str:
