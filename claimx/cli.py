@@ -177,6 +177,63 @@ def _internal_error(path: str, exc: Exception) -> None:
     error(f"{display_name(path)}: internal error ({type(exc).__name__}: {exc}); please report it")
 
 
+@app.command("eval")
+def eval_(
+    paths: Annotated[Optional[list[str]], typer.Argument(metavar="PATH", show_default=False,
+                                                         help="Articles to extract and score.")] = None,
+    gold: Annotated[str, typer.Option("--gold", metavar="GOLD.jsonl", show_default=False,
+                                      help="Gold claims, JSONL in the gold format (docs/schema.md).")] = ...,
+    pred: Annotated[Optional[str], typer.Option("--pred", metavar="PRED.jsonl", show_default=False,
+                                                help="Score these claim records instead of extracting.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List every miss, false claim and wrong source.")] = False,
+    fmt: FormatOption = None,
+    sources: SourcesOption = None,
+    max_bytes: MaxBytesOption = SETTINGS.max_bytes,
+) -> None:
+    """Score claimx on annotated articles: precision, recall and F1 for counts and for counts with
+    sources, per category and per qualifier, and the accuracy of attribution, qualifiers, events
+    and hedging. Documents are matched to gold lines by file name."""
+    from . import evaluate, render_eval
+
+    if bool(paths) == bool(pred):
+        usage_exit(UsageError("give either articles to extract (PATH...) or --pred PRED.jsonl"))
+    try:
+        gold_rows = evaluate.read_jsonl(gold)
+        registry = build_registry(sources)
+    except InputError as exc:
+        usage_exit(UsageError(f"{exc.path}: {exc.reason}"))
+    except UsageError as exc:
+        usage_exit(exc)
+    failed = 0
+    records: list[dict] = []
+    if pred:
+        try:
+            records = evaluate.read_jsonl(pred)
+        except InputError as exc:
+            usage_exit(UsageError(f"{exc.path}: {exc.reason}"))
+    else:
+        for path in paths:
+            claims = _extract_one(path, registry, max_bytes)
+            if claims is None:
+                failed += 1
+            else:
+                records += [c.to_dict() for c in claims]
+    try:
+        report = evaluate.score(gold_rows, records, origin=gold)
+    except InputError as exc:
+        usage_exit(UsageError(f"{exc.path}: {exc.reason}"))
+    if report.unknown_docs:
+        warning(f"claims of {len(report.unknown_docs)} document(s) not in {gold} were left out, "
+                f"e.g. {sorted(report.unknown_docs)[0]!r} (documents are matched by file name)")
+    fmt = resolve_format(fmt)
+    out = data_stream(fmt if fmt is not Format.table else Format.json)
+    out.write(render_eval.render(report, fmt, errors=errors))
+    out.flush()
+    if fmt.machine:
+        print(f"claimx: {render_eval.summary_line(report)}", file=sys.stderr)
+    raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the claim record, claimx/claim@1."""
