@@ -36,13 +36,18 @@ def doc_key(doc: Any) -> str:
     return PurePath(str(doc)).name
 
 
+_POSSESSIVE = regex.compile(r"'s\b")
+_PUNCT = regex.compile(r"[^\w\s-]")
+_SPACES = regex.compile(r"[\s-]+")
+
+
 def name_key(name: str | None) -> tuple[str, ...]:
     """A source name as the words it is compared by."""
     if not name:
         return ()
-    t = regex.sub(r"'s\b", "", name.lower().replace("’", "'"))
-    t = regex.sub(r"[^\w\s-]", " ", t)
-    words = [w for w in regex.split(r"[\s-]+", t) if w]
+    t = _POSSESSIVE.sub("", name.lower().replace("’", "'"))
+    t = _PUNCT.sub(" ", t)
+    words = [w for w in _SPACES.split(t) if w]
     while words and words[0] in _ARTICLES:
         words = words[1:]
     return tuple(words)

@@ -14,7 +14,7 @@ def run(text: str, doc: str = "-", *, registry=None) -> list[Claim]:
     hits = casualties.keyword_hits(casualties.lower_same_length(text))
     if not hits:
         return []       # no casualty word anywhere: nothing to segment or read
-    sentences = segment.segment(text)
+    sentences = segment.segment(text, around=hits)
     candidates = casualties.extract_candidates(text, sentences, hits)
     attribution.attribute(text, sentences, candidates, registry=registry)
     events.assign(text, sentences, candidates)

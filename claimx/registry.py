@@ -53,6 +53,9 @@ _SUBNATIONAL = frozenset("state regional provincial local district city county m
                          "governorate prefecture".split())
 
 
+_POSSESSIVE = regex.compile(r"'s\b")
+
+
 def normalize(name: str) -> str:
     """Lower case, no determiners, possessives, accents or punctuation: the key aliases are looked
     up by. Dotted acronyms close up ("U.N." is "un"), hyphens separate words ("al-Shabaab" is "al
@@ -60,7 +63,7 @@ def normalize(name: str) -> str:
     t = _DOTTED.sub(lambda m: m.group().replace(".", ""), name)
     t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
     t = t.lower().replace("’", "'").replace(" & ", " and ")
-    t = regex.sub(r"'s\b", "", t)
+    t = _POSSESSIVE.sub("", t)
     words = [w for w in _WORD.findall(t.replace("'", "").replace("-", " ")) if w]
     while words and words[0] in ("the", "a", "an"):
         words.pop(0)

@@ -109,8 +109,14 @@ def _cut_long(a: int, b: int, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def segment(text: str) -> list[Sentence]:
-    """The sentences of a document, in order."""
+def segment(text: str, around: list[int] | None = None, context: int = 4) -> list[Sentence]:
+    """The sentences of a document, in order.
+
+    With `around` (sorted offsets of the words that matter, such as casualty words), only the
+    paragraphs that hold one are split into sentences, with the `context` paragraphs before each
+    (where a source or a quote that reaches them is named), the one after it and the first few of
+    the document (its headline): on a long text with few such words most paragraphs are never
+    split. Paragraph numbers stay those of the whole document."""
     # lines with their offsets
     lines: list[tuple[int, int]] = []
     pos = 0
@@ -153,8 +159,19 @@ def segment(text: str) -> list[Sentence]:
         cur.append((a, b))
     flush()
 
+    wanted = None
+    if around is not None:
+        wanted = set(range(min(len(blocks), context)))
+        i = 0
+        for para, (a, b, _) in enumerate(blocks):
+            while i < len(around) and around[i] < a:
+                i += 1
+            if i < len(around) and around[i] < b:
+                wanted.update(range(max(0, para - context), min(len(blocks), para + 2)))
     sentences: list[Sentence] = []
     for para, (a, b, single) in enumerate(blocks):
+        if wanted is not None and para not in wanted:
+            continue
         a, b = _strip(text, a, b)
         block = text[a:b]
         heading = single and "\n" not in block and len(block) < 250 and block[-1:] not in ".!?\"”'’" \
