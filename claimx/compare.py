@@ -419,7 +419,7 @@ _INCIDENT_WORDS: dict[str, tuple[str, ...]] = {
     "school": ("school", "schools", "college", "university", "pupils", "students"),
     "hospital": ("hospital", "clinic"), "ferry": ("ferry", "boat", "vessel", "ship", "barge"),
     "bus": ("bus", "minibus", "coach"), "train": ("train", "railway", "rail"),
-    "mine": ("mine", "miners", "colliery"), "apartment": ("apartment", "apartments", "residential", "tower block"),
+    "mine": ("mine", "miners", "colliery"), "housing": ("apartment", "apartments", "residential", "tower block", "homes"),
     "bridge": ("bridge",), "checkpoint": ("checkpoint",), "wedding": ("wedding",), "mosque": ("mosque",),
     "church": ("church",), "hotel": ("hotel",), "nightclub": ("nightclub", "club"), "refinery": ("refinery",),
     "prison": ("prison", "jail"), "camp": ("camp", "shelter"), "convoy": ("convoy",), "factory": ("factory", "plant"),
@@ -822,9 +822,22 @@ def _merge_names(entries: list[tuple[str, str | None, str | None]]) -> dict[str,
     return target
 
 
+def _fill_year(day: Day | None, hint: Day | None) -> Day | None:
+    """A date without a year gets the year of a dated article of the same event."""
+    if day is None or day.year or hint is None:
+        return day
+    return _with_year(day.month, day.day, None, hint) or day
+
+
 def build_table(ident: str, units: Sequence[Unit], links: Sequence[Link], infos: dict[str, DocInfo],
                 doc_order: dict[str, int]) -> EventTable:
     claims = [c for u in units for c in u.claims]
+    hint = next((d for u in units for d in (u.date, u.doc_date) if d and d.year), None)
+    if hint is not None:
+        infos = {**infos}
+        for u in units:
+            info = infos[u.doc]
+            infos[u.doc] = DocInfo(info.doc, _fill_year(info.date, hint), info.date_how, info.title, info.url)
     named = [(source_key(c.source.name or c.source.text), c.source.kind, c.source.side)
              for c in claims if c.source]
     merged = _merge_names(named)
@@ -875,7 +888,8 @@ def build_table(ident: str, units: Sequence[Unit], links: Sequence[Link], infos:
     ordered = [r for _, r, _ in rows]
     row_claims = [cs for _, _, cs in rows]
 
-    # revisions: one source's figures in one category, ordered by the dates of their articles
+    # revisions: one source's figures in one category, ranked by the dates of their articles
+    # (figures of the same date share a rank); an explicit "rose to 89 from 63" ranks after
     by_sc: dict[tuple, list[int]] = {}
     for i, r in enumerate(ordered):
         if not r.breakdown:
@@ -884,17 +898,21 @@ def build_table(ident: str, units: Sequence[Unit], links: Sequence[Link], infos:
         if len(idxs) < 2:
             continue
         rs = [ordered[i] for i in idxs]
-        dated = all(r.dates for r in rs) and len({r.dates[0] for r in rs}) > 1
-        explicit = any(c.revises for i in idxs for c in row_claims[i])
-        if dated or explicit:
-            for n, i in enumerate(idxs, 1):
-                ordered[i] = _replace_row(ordered[i], revision=n)
+        explicit = [any(c.revises for c in row_claims[i]) for i in idxs]
+        stamps = [(r.dates[0] if r.dates else None, e) for r, e in zip(rs, explicit)]
+        if any(s[0] is None for s in stamps) and not any(explicit):
+            continue
+        distinct = sorted(set(stamps), key=lambda s: (s[0] or "", s[1]))
+        if len(distinct) < 2:
+            continue
+        for i, st in zip(idxs, stamps):
+            ordered[i] = _replace_row(ordered[i], revision=distinct.index(st) + 1)
 
     cats = tuple(c for c in CATEGORIES if any(r.category == c for r in ordered))
     cats += tuple(sorted({r.category for r in ordered} - set(cats)))
     spreads = {c: spread(r for r in ordered if r.category == c) for c in cats}
     docs = tuple(sorted({u.doc for u in units}, key=doc_order.__getitem__))
-    key = _key(units)
+    key = _key(units, hint)
     by_index = {u.index: u for u in units}
     return EventTable(ident, _label(units, key), docs, tuple((u.doc, u.event) for u in units), cats,
                       tuple(ordered), spreads, key, tuple(l.to_dict(by_index) for l in links))
@@ -906,7 +924,7 @@ def _replace_row(row: Row, **changes: Any) -> Row:
     return replace(row, **changes)
 
 
-def _key(units: Sequence[Unit]) -> dict[str, Any]:
+def _key(units: Sequence[Unit], hint: Day | None = None) -> dict[str, Any]:
     """The grouping key of an event: its places (most often named first), dates and words."""
     counts: Counter = Counter()
     first: dict[str, tuple[int, Place]] = {}
@@ -918,12 +936,12 @@ def _key(units: Sequence[Unit]) -> dict[str, Any]:
             first.setdefault(p.id, (len(first), p))
     places = [first[i][1] for i in sorted(first, key=lambda i: (-counts[i], first[i][0]))]
     datelines = list(dict.fromkeys(p.name for u in units for p in u.places if p.how == "dateline"))
-    dates = sorted({u.date for u in units if u.date}, key=Day.sort_key)
+    dates = sorted({_fill_year(u.date, hint) for u in units if u.date}, key=Day.sort_key)
     words: Counter = Counter(w for u in units for w in u.words)
     word_first = {w: n for n, w in reversed(list(enumerate(w for u in units for w in u.words)))}
     return {
-        "places": [p.name for p in places],
-        "place_ids": [p.id for p in places],
+        "places": list(dict.fromkeys(p.name for p in places)),
+        "place_ids": list(dict.fromkeys(p.id for p in places)),
         "datelines": datelines,
         "date": dates[0].iso() if dates else None,
         "dates": [d.iso() for d in dates],
@@ -941,7 +959,15 @@ def _label(units: Sequence[Unit], key: dict[str, Any]) -> str:
     if not parts:
         u = units[0]
         parts = f"{u.doc} {u.event}" if u.event else u.doc
-    return f"{parts}, {key['date']}" if key["date"] else parts
+    return f"{parts}, {human_date(key['date'])}" if key["date"] else parts
+
+
+def human_date(iso: str) -> str:
+    """"2025-10-03" as it is; "--10-03" (no year) as "Oct 3"."""
+    if iso.startswith("--"):
+        month, day = int(iso[2:4]), int(iso[5:7])
+        return f"{dt.date(2000, month, day):%b} {day}"
+    return iso
 
 
 def compare_claims(claims: Iterable[Claim], per_document: bool = False) -> list[EventTable]:
