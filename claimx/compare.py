@@ -253,7 +253,8 @@ def text_dates(sentence: str, anchor: Day | None) -> list[tuple[Day, str]]:
 
 # place nouns: "the town of X", "the X region"
 _PLACE_HEADS = r"(?:city|town|village|hamlet|settlement|region|province|district|state|county|oblast|governorate" \
-               r"|municipality|neighbourhood|neighborhood|suburb|port|island|valley|camp|area|capital|prefecture|department)"
+               r"|municipality|neighbourhood|neighborhood|suburb|suburbs|outskirts|port|island|valley|camp|area|capital" \
+               r"|prefecture|department|center|centre|hub|heart)"
 _REGION_HEADS = frozenset("region province district state county oblast governorate prefecture department".split())
 # words before a place: prepositions, and verbs of striking
 _PLACE_PREPS = r"(?:in|near|outside|at|on|inside|around|across|off|hit|struck|shelled|attacked|targeted|rocked)"
@@ -332,9 +333,13 @@ def _title_case(sentence: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _place(name: str, *, head: str | None = None, bare: bool = False, how: str = "text") -> Place | None:
+def _place(name: str, *, head: str | None = None, bare: bool = False, how: str = "text",
+           known_only: bool = False) -> Place | None:
     from . import gazetteer
 
+    if known_only:
+        geo = gazetteer.lookup(name)
+        return None if geo is None else _place(name, head=head, how=how)
     if head and head.strip().lower() in _REGION_HEADS:
         geo = gazetteer.region_of(name)
         if geo is not None:
@@ -374,8 +379,7 @@ def sentence_places(sentence: str) -> list[Place]:
             name = _clean_place(m["p"])
             if name:
                 spans.append(m.span("p"))
-                if not titled:
-                    add(_place(name, head=m.groupdict().get("head")))
+                add(_place(name, head=m.groupdict().get("head"), known_only=titled))
     first_word = regex.match(r"\W*\S+", body)
     for m in _CAP_RUN.finditer(body):
         if first_word and m.start() < first_word.end() or any(a <= m.start() < b for a, b in spans):
@@ -703,9 +707,9 @@ def source_key(name: str) -> str:
     """A source name compared loosely: lower case, no determiners, possessives or punctuation."""
     t = regex.sub(r"['’]s\b", "", name.lower())
     words = _WORD.findall(t.replace("'", "").replace("’", ""))
-    while words and words[0] in ("the", "a", "an"):
+    while len(words) > 1 and words[0] in ("the", "a", "an"):
         words.pop(0)
-    return " ".join(words)
+    return " ".join(words) or name.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -809,6 +813,8 @@ def _merge_names(entries: list[tuple[str, str | None, str | None]]) -> dict[str,
     words = {k: set(k.split()) for k in keys}
     target = {k: k for k in keys}
     for k in keys:
+        if not words[k]:
+            continue
         supers = [o for o in keys if o != k and words[k] < words[o]
                   and not (side.get(k) and side.get(o) and side[k] != side[o])]
         maximal = [o for o in supers if not any(words[o] < words[p] for p in supers)]
