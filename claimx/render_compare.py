@@ -447,7 +447,7 @@ svg .hedged{fill-opacity:.28;stroke:#2f6db5;stroke-dasharray:3 2}
 svg circle.hedged{fill:#fff;stroke:#1b4f8a;stroke-dasharray:none;stroke-width:1.5}
 svg .whisker{stroke:#1b4f8a;stroke-width:2}
 svg .unq{font-style:italic;fill:#6a7386}
-svg .cat{font-weight:600}
+svg .cat{font-weight:600}svg .fig{font-size:11px;fill:#1d2330}
 """
 
 LABEL_W, CHART_W, ROW_H, PAD = 230, 470, 22, 14
@@ -486,7 +486,7 @@ def event_svg(event: Mapping[str, Any]) -> str:
                          f'{_e(_clip(label, 30))}</text>')
             span = _span(r)
             if span is None:
-                parts.append(f'<text class="unq" x="{LABEL_W + 4}" y="{cy + 4:.1f}">unquantified</text>')
+                parts.append(f'<text class="unq" x="{LABEL_W + 4}" y="{cy + 4:.1f}">no number</text>')
             else:
                 a, b, open_lo, open_hi = span
                 xa, xb = x(a), (LABEL_W + CHART_W if math.isinf(b) else x(b))
@@ -502,13 +502,13 @@ def event_svg(event: Mapping[str, Any]) -> str:
                     parts.append(f'<polygon class="dot" points="{LABEL_W:.1f},{cy:.1f} {LABEL_W + 8:.1f},{cy - 6:.1f} {LABEL_W + 8:.1f},{cy + 6:.1f}"/>')
                 if r.get("value") is not None:
                     parts.append(f'<circle class="dot{hed}" cx="{x(r["value"]):.1f}" cy="{cy:.1f}" r="4.5"/>')
-                parts.append(f'<text class="tick" x="{min(xb, LABEL_W + CHART_W - 10) + 8:.1f}" y="{cy + 4:.1f}">'
-                             f'{_e(figure_text(r))}</text>' if not open_hi else '')
+            parts.append(f'<text class="fig" x="{LABEL_W + CHART_W + 14}" y="{cy + 4:.1f}">'
+                         f'{_e(_clip(figure_text(r), 22))}</text>')
             parts.append("</g>")
         panels.append("".join(parts))
         y = y_end + 28
     height = max(y, 40)
-    width = LABEL_W + CHART_W + 150
+    width = LABEL_W + CHART_W + 170
     title = f"Range chart: {event.get('label') or event.get('id')}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
             f'height="{height}" role="img" aria-label="{_e(title)}"><title>{_e(title)}</title>'
