@@ -214,9 +214,7 @@ def compare(
 ) -> None:
     """Competing claims side by side: one table per incident, within and across articles.
 
-    Claims about the same incident in different articles are grouped by place, date, incident
-    words and figures (see docs/compare.md); each table has a row per source, a column per
-    category, the spread of the figures and whether sources disagree.
+    Each table has a row per source, a column per category, the spread of the figures and whether sources disagree. Claims about the same incident in different articles are grouped by place, date, incident words and figures, with the reasons in the output (docs/compare.md).
     """
     from . import compare as compare_lib
     from . import compare_inputs, render_compare

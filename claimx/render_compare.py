@@ -167,7 +167,9 @@ def key_text(event: Mapping[str, Any]) -> str:
     if key.get("places"):
         parts.append("places " + ", ".join(key["places"][:4]))
     if key.get("dates"):
-        ds = key["dates"]
+        from .compare import human_date
+
+        ds = [human_date(d) for d in key["dates"]]
         parts.append("date " + (ds[0] if len(ds) == 1 else f"{ds[0]}…{ds[-1]}"))
     if key.get("words"):
         parts.append("words " + ", ".join(key["words"][:4]))

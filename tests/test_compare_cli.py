@@ -136,3 +136,10 @@ def test_real_pipe_extract_into_compare_equals_compare():
     assert piped.stderr == direct.stderr == b""
     assert piped.stdout == direct.stdout
     assert json.loads(direct.stdout)["events"][0]["docs"] == [str(rel)]
+
+
+def test_help_states_the_default_and_docs_link_the_format():
+    r = run("compare", "--help")
+    assert r.exit_code == 0 and "table on a terminal" in r.stdout and "json" in r.stdout
+    for doc in ("README.md", "docs/schema.md"):
+        assert "compare.md" in (ROOT / doc).read_text(encoding="utf-8"), doc
