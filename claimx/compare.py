@@ -166,7 +166,8 @@ class Day:
     year: int | None = None
 
     def iso(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}" if self.year else f"--{self.month:02d}-{self.day:02d}"
+        """ISO 8601; without a year, the unspecified year of EDTF: "XXXX-10-07"."""
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}" if self.year else f"XXXX-{self.month:02d}-{self.day:02d}"
 
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year or 0, self.month, self.day)
@@ -726,7 +727,7 @@ class Row:
     text: str                   # the count phrase as first written
     hedged: bool
     docs: tuple[str, ...]
-    dates: tuple[str, ...]      # the dates of the documents that carried it (ISO; "--MM-DD" without year)
+    dates: tuple[str, ...]      # the dates of the documents that carried it (ISO; "XXXX-MM-DD" without a year)
     breakdown: bool = False     # part of another figure ("including six officers"): not in the spread
     revision: int | None = None  # 1, 2, ... when one source's figures follow each other in time
     source_key: str = ""
@@ -969,9 +970,9 @@ def _label(units: Sequence[Unit], key: dict[str, Any]) -> str:
 
 
 def human_date(iso: str) -> str:
-    """"2025-10-03" as it is; "--10-03" (no year) as "Oct 3"."""
-    if iso.startswith("--"):
-        month, day = int(iso[2:4]), int(iso[5:7])
+    """"2025-10-03" as it is; "XXXX-10-03" (no year) as "Oct 3"."""
+    if iso.startswith("XXXX-"):
+        month, day = int(iso[5:7]), int(iso[8:10])
         return f"{dt.date(2000, month, day):%b} {day}"
     return iso
 

@@ -246,7 +246,8 @@ def to_markdown(result: Result) -> str:
         spreads = ev.get("spread") or {}
         out.append("Spread: " + markdown_cell("; ".join(spread_text(c, spreads[c]) for c in cats if c in spreads))
                    + "  \n")
-        out.append("Grouping: " + markdown_cell(key_text(ev)) + "  \n")
+        if key_text(ev):
+            out.append("Grouping: " + markdown_cell(key_text(ev)) + "  \n")
         out.append("Articles: " + markdown_cell("; ".join(doc_line(d, numbers[d], info.get(d))
                                                          for d in ev.get("docs") or ())) + "\n\n")
     if out:
@@ -352,7 +353,8 @@ def build_tables(result: Result, width: int | None = None) -> list:
         caption_lines = []
         spreads = ev.get("spread") or {}
         caption_lines.append("spread: " + "; ".join(spread_text(c, spreads[c]) for c in cats if c in spreads))
-        caption_lines.append("grouping: " + key_text(ev))
+        if key_text(ev):
+            caption_lines.append("grouping: " + key_text(ev))
         for d in ev.get("docs") or ():
             caption_lines.append(doc_line(d, numbers[d], info.get(d)))
         table = Table(title=Text(escape_controls(f"{ev['id']}  {ev.get('label') or ''}"), style="bold"),
@@ -557,7 +559,8 @@ def to_html(result: Result, title: str = "claimx compare") -> str:
                 cls = ' class="disagree"' if spreads[c].get("disagreement") else ""
                 items.append(f"<span{cls}>{_e(spread_text(c, spreads[c]))}</span>")
         out.append(f"<p class=\"meta\">Spread: {'; '.join(items)}</p>\n")
-        out.append(f"<p class=\"meta\">Grouping: {_e(key_text(ev))}</p>\n")
+        if key_text(ev):
+            out.append(f"<p class=\"meta\">Grouping: {_e(key_text(ev))}</p>\n")
         out.append("<ol class=\"docs\">")
         for d in ev.get("docs") or ():
             i = info.get(d) or {}
