@@ -336,6 +336,7 @@ def range_bar(rows: list[Mapping[str, Any]], top: float, width: int = BAR_WIDTH)
 
 
 def build_tables(result: Result, width: int | None = None) -> list:
+    """`width` is the console's: on a narrow one the range bars are shorter."""
     """One `rich` renderable per event: a table with a title, the range bars, spread and key."""
     from rich import box
     from rich.table import Table
@@ -343,6 +344,7 @@ def build_tables(result: Result, width: int | None = None) -> list:
 
     numbers = doc_numbers(result)
     info = doc_info(result)
+    bar_width = BAR_WIDTH if (width or 120) >= 110 else 14
     out = []
     for ev in result.get("events") or ():
         nums = event_numbers(ev, numbers)
@@ -372,7 +374,7 @@ def build_tables(result: Result, width: int | None = None) -> list:
                      Text(kind_side(kind, side))]
             cells += [Text(cell_text([r for r in rows if r["category"] == c], nums)) for c in cats]
             if prim:
-                bar = range_bar([r for r in rows if r["category"] == prim], top)
+                bar = range_bar([r for r in rows if r["category"] == prim], top, bar_width)
                 cells.append(Text(bar, style="dim" if all(r.get("hedged") for r in rows) else ""))
             table.add_row(*cells)
         out.append(table)
@@ -386,7 +388,7 @@ def print_tables(result: Result, stream: TextIO, *, terminal: bool | None = None
     if terminal is False:
         kwargs.update(width=width or 120, color_system=None, force_terminal=False)
     console = Console(**kwargs)
-    tables = build_tables(result)
+    tables = build_tables(result, console.width)
     for n, t in enumerate(tables):
         if n:
             console.print()

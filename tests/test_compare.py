@@ -384,3 +384,18 @@ def test_own_seed_equivalent():
     tables = compare_claims(claimx.extract(path.read_text(encoding="utf-8"), path.name))
     _seed_expectations(tables, "Russian Defence Ministry", 52, "Ukraine's General Staff", 300, "Maksim Orlov")
     assert tables[0].label == "Horlivka strike"
+
+
+@needs_shared
+def test_real_single_incident_reports_are_rarely_grouped():
+    """gva-semeval18: 300 real shooting reports, one incident each, mostly undated, many from the
+    same cities. Every pair grouped is a false merge; 4 of about 30,000 pairs at the time of writing
+    (recurring shootings in one city)."""
+    texts = CORPUS / "gva-semeval18" / "texts"
+    if not texts.is_dir():
+        pytest.skip("../shared/corpus/gva-semeval18 is not there")
+    claims = []
+    for p in sorted(texts.iterdir()):
+        claims += claimx.extract(p.read_text(encoding="utf-8"), p.name)
+    merged_pairs = sum(len(t.docs) * (len(t.docs) - 1) // 2 for t in compare_claims(claims))
+    assert merged_pairs <= 8
