@@ -244,5 +244,92 @@ def schema() -> None:
     out.flush()
 
 
+# ------------------------------------------------------------------------------------------------
+# compare
+
+def _compare_format_option():
+    from .render_compare import CompareFormat
+
+    return Annotated[Optional[CompareFormat], typer.Option(
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="Output format: table, json, jsonl, csv, markdown, html. Default: table on a terminal, "
+             "json otherwise (with --out, the format its suffix names: .html, .md, .csv, .json, .jsonl).")]
+
+
+@app.command()
+def compare(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH", show_default=False,
+        help="Articles (text, HTML, a JSONL dump) or claim records from `claimx extract`; - for standard input.")],
+    fmt: _compare_format_option() = None,
+    per_document: Annotated[bool, typer.Option(
+        "--per-document", help="Keep every article's events apart (no grouping across articles).")] = False,
+    out: Annotated[Optional[str], typer.Option(
+        "--out", "-o", metavar="FILE", show_default=False, help="Write the output to FILE instead of stdout.")] = None,
+    sources: SourcesOption = None,
+    max_bytes: MaxBytesOption = SETTINGS.max_bytes,
+) -> None:
+    """Competing claims side by side: one table per incident, within and across articles.
+
+    Each table has a row per source, a column per category, the spread of the figures and whether sources disagree. Claims about the same incident in different articles are grouped by place, date, incident words and figures, with the reasons in the output (docs/compare.md).
+    """
+    from . import compare as compare_lib
+    from . import compare_inputs, render_compare
+    from .render_compare import CompareFormat
+
+    try:
+        registry = build_registry(sources)
+    except UsageError as exc:
+        usage_exit(exc)
+    if out is not None and not out.strip():
+        usage_exit(UsageError("--out needs a file name"))
+    claims, failed = [], 0
+    for path in paths:
+        try:
+            got = compare_inputs.load(path, registry=registry, max_bytes=max_bytes)
+        except InputError as exc:
+            error(f"{exc.path}: {exc.reason}")
+            failed += 1
+            continue
+        except ClaimxError as exc:
+            from .reader import display_name
+
+            error(f"{display_name(path)}: {exc}")
+            failed += 1
+            continue
+        except BrokenPipeError:
+            raise
+        except Exception as exc:
+            _internal_error(path, exc)
+            failed += 1
+            continue
+        for w in got.warnings:
+            warning(w)
+        for e in got.errors:
+            error(f"{e.path}: {e.reason}")
+        failed += bool(got.errors)
+        claims.extend(got.claims)
+    result = compare_lib.comparison(claims, per_document=per_document)
+    if out is not None:
+        fmt = fmt or render_compare.format_for_file(out)
+        try:
+            with open(out, "w", encoding="utf-8", newline="") as fh:
+                fh.write(render_compare.render(result, fmt))
+        except OSError as exc:
+            error(f"{out}: cannot write ({(exc.strerror or str(exc)).lower()})")
+            raise typer.Exit(EXIT_INPUT) from None
+    else:
+        fmt = fmt or render_compare.default_format(sys.stdout)
+        stream = data_stream(Format.json if fmt.machine else Format.table)
+        if fmt is CompareFormat.table:
+            render_compare.print_tables(result, stream, terminal=stream.isatty() if hasattr(stream, "isatty") else False)
+        else:
+            stream.write(render_compare.render(result, fmt))
+        stream.flush()
+    if fmt is CompareFormat.table and not result["events"]:
+        print("claimx: no claims found", file=sys.stderr)
+    raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
+
+
 def main() -> None:
     app(prog_name="claimx")
