@@ -382,7 +382,7 @@ def test_seed_article_makiivka():
 def test_own_seed_equivalent():
     path = COMPARE / "barracks-strike.txt"
     tables = compare_claims(claimx.extract(path.read_text(encoding="utf-8"), path.name))
-    _seed_expectations(tables, "Russian Defence Ministry", 52, "Ukraine's General Staff", 300, "Maksim Orlov")
+    _seed_expectations(tables, "Russian Defence Ministry", 52, "Ukrainian General Staff", 300, "Maksim Orlov")
     assert tables[0].label == "Horlivka strike"
 
 

@@ -114,7 +114,7 @@ def test_csv_long_format(seed):
     assert rc.CSV_COLUMNS[:8] == ("event", "source", "category", "value", "low", "high", "qualifier", "docs")
     assert [(r["event"], r["source"], r["value"], r["low"], r["high"], r["qualifier"]) for r in rows] == [
         ("I1", "Russian Defence Ministry", "52", "52", "52", "exact"),
-        ("I1", "Ukraine's General Staff", "300", "300", "300", "approx"),
+        ("I1", "Ukrainian General Staff", "300", "300", "300", "approx"),
         ("I1", "Maksim Orlov", "", "300", "999", "vague"),
         ("I2", "", "3", "3", "", "at_least")]
 
