@@ -735,6 +735,11 @@ def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg) -> Source
         base = r.source
         return Source(src, base.name, k.word.lower(), base.kind, base.side)
     name = _name_of(src)
+    # "Girkin said" after "Igor Girkin" was named: the same person, by the full name
+    if _is_proper_name(name) and len(name.split()) == 1:
+        for r in reversed(refs):
+            if r.person and len(r.name.split()) > 1 and r.name.split()[-1] == name:
+                return Source(src, r.source.name, k.word.lower(), r.source.kind, r.source.side)
     # "the agency's bulletin" after the agency was named: the agency
     if name != src and _anaphor_kind(name) is not None:
         r = _resolve(_anaphor_kind(name), refs, sentence)
@@ -746,7 +751,7 @@ def _to_source(text: str, k: Cue, refs: list[Ref], sentence: int, reg) -> Source
 def _uncapitalise(name: str) -> str:
     """"Police" at the start of a sentence is the common noun "police", not a name."""
     words = name.split()
-    if words and words[0][:1].isupper() and not words[0].isupper() and all(
+    if words and words[0][:1].isupper() and not words[0].isupper() and all(w[:1].islower() for w in words[1:]) and all(
             w.lower() in _data()["generic"] or w.lower() in _data()["titles"] or w.lower() in _DETERMINER_START
             or w.lower() in person_nouns() for w in words):
         return name[:1].lower() + name[1:]

@@ -86,6 +86,9 @@ def _incident_mentions(clause: str) -> list[str]:
         kind = "bare"
         for w in reversed(before):
             w = w.strip(",.;:\"“”'()")
+            if w in _DEFINITE or w.endswith(("'s", "’s")):   # "the crash", "Friday's attack"
+                kind = "definite"
+                break
             if w in _DEFINITE:
                 kind = "definite"
                 break
