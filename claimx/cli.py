@@ -130,7 +130,7 @@ def extract(
     out = render.writer(fmt, data_stream(fmt), explain)
     failed = read = 0
     for path in paths:
-        claims = _extract_one(path, registry, max_bytes)
+        claims, ok = _extract_one(path, registry, max_bytes)
         if claims is not None:
             try:
                 out.write(claims)
@@ -138,7 +138,7 @@ def extract(
                 raise
             except Exception as exc:
                 claims = _internal_error(path, exc)
-        if claims is None:
+        if claims is None or not ok:
             failed += 1
         else:
             read += 1
@@ -149,14 +149,24 @@ def extract(
 
 
 def _extract_one(path: str, registry, max_bytes: int):
-    """The claims of one input, or None after reporting why it could not be read."""
+    """(the claims of every document in one input, whether all of it could be read); the claims
+    are None after reporting why the input could not be read at all. An HTML page is its article
+    text, a JSONL dump one document per line (a line that cannot be used is reported)."""
     import claimx
+    from .reader import documents
 
     try:
-        doc = claimx.read(path, max_bytes=max_bytes)
-        for w in doc.warnings:
-            warning(w)
-        return claimx.extract(doc.text, doc.doc, registry=registry)
+        claims, ok = [], True
+        for doc in documents(path, max_bytes=max_bytes):
+            if isinstance(doc, InputError):
+                error(f"{doc.path}: {doc.reason}")
+                ok = False
+                continue
+            for w in doc.warnings:
+                warning(w)
+            found = claimx.extract(doc.text, doc.doc, registry=registry)
+            claims.extend(c.with_(doc_meta=dict(doc.meta)) if doc.meta else c for c in found)
+        return claims, ok
     except InputError as exc:
         error(f"{exc.path}: {exc.reason}")
     except ClaimxError as exc:
@@ -166,8 +176,8 @@ def _extract_one(path: str, registry, max_bytes: int):
     except BrokenPipeError:  # stdout went away: click ends the run quietly
         raise
     except Exception as exc:
-        return _internal_error(path, exc)
-    return None
+        return _internal_error(path, exc), False
+    return None, False
 
 
 def _internal_error(path: str, exc: Exception) -> None:
