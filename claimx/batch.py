@@ -70,6 +70,9 @@ STATE_FORMAT = "claimx/batch-state@1"
 INTERNAL_DIR = ".claimx"
 CLAIMS, ERRORS, RUNS = "claims.jsonl", "errors.jsonl", "runs.jsonl"
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson")
+# every `kind` of an error record (docs/batch.md has a table of them)
+ERROR_KINDS = ("binary", "encoding", "html", "format", "too_large", "unreadable", "vanished", "missing",
+               "symlink_loop", "outside", "worker_died", "internal")
 # errors the bytes of an input decide: cached with its content hash, like its claims
 CONTENT_ERRORS = frozenset({"binary", "encoding", "html", "format"})
 CHECKPOINT_SECONDS = 5.0
@@ -144,13 +147,13 @@ class LockedError(ClaimxError):
 
 
 class OutputError(ClaimxError):
-    """The output folder cannot be written (disk full, read-only, permissions); the previous
-    output is left as it was."""
+    """The output folder cannot be written (disk full, read-only, permissions). Unless the
+    message says otherwise, the previous output is left as it was."""
 
     kind = "output"
 
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"cannot write {path}: {reason}; the previous output is unchanged")
+    def __init__(self, path: str, reason: str, note: str = "the previous output is unchanged"):
+        super().__init__(f"cannot write {path}: {reason}; {note}")
         self.path, self.reason = path, reason
 
 
@@ -929,7 +932,11 @@ class _Run:
         state = {"format": STATE_FORMAT, "claimx": __version__, "rules": s.rules, "engine": s.engine,
                  "output": self.output, "inputs": self.entries}
         _pause("state")
-        self.save(state, durable=True)
+        try:
+            self.save(state, durable=True)
+        except OutputError as exc:  # claims.jsonl is new and complete; the old state makes the next run check it
+            raise OutputError(exc.path, exc.reason, f"{CLAIMS} and {ERRORS} are up to date, the next run "
+                                                    "checks them again") from None
         _pause("cleanup")
         self.cleanup()
 
