@@ -545,3 +545,32 @@ def test_extract_reports_a_bad_dump_line_and_keeps_the_others(tmp_path):
     assert result.exit_code == 1
     assert result.stderr == f"claimx: error: {dump}:4: not JSON (Expecting value)\n"
     assert {r["doc"] for r in parse_jsonl(result.stdout)} == {f"{dump}#a1", f"{dump}#a3"}
+
+
+# ------------------------------------------------------------------------------------------------
+# the docs say what the code does
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "batch.md"
+
+
+def _doc_table(heading: str) -> list[list[str]]:
+    section = DOCS.read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip("|").split("|") for line in section.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in row] for row in rows[2:]]  # without the header and its rule
+
+
+def test_docs_list_every_option():
+    import typer.main
+
+    command = typer.main.get_command(app).commands["batch"]
+    flags = {opt for p in command.params if p.param_type_name == "option" and p.name != "help" for opt in p.opts}
+    documented = {flag.split()[0].strip("`") for row in _doc_table("Options") for flag in row[0].split(", ")}
+    assert documented == flags
+
+
+def test_docs_list_every_error_kind():
+    from claimx.batch import CONTENT_ERRORS, ERROR_KINDS
+
+    rows = _doc_table("Errors")
+    assert [row[0].strip("`") for row in rows] == list(ERROR_KINDS)
+    assert {row[0].strip("`") for row in rows if row[2].startswith("no")} == CONTENT_ERRORS
