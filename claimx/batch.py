@@ -104,9 +104,9 @@ class RunSummary:
     claimx: str = __version__
     rules: str = ""
     engine: str = ""
-    seen: int = 0          # inputs found
-    new: int = 0           # ... with no result from an earlier run
-    changed: int = 0       # ... whose content changed (or that failed last time)
+    seen: int = 0          # inputs found: new + changed + skipped
+    new: int = 0           # ... with no stored result (new, or failed last time and tried again)
+    changed: int = 0       # ... whose content changed (all of them when redone)
     skipped: int = 0       # ... unchanged: results reused
     failed: int = 0        # inputs (and folders) in error now; counted in the above too
     deleted: int = 0       # inputs of the last run that are gone
@@ -899,6 +899,7 @@ class _Run:
                     and entry.get("seen_ns", 0) - inp.sig[1] > RACY_NS
                     and os.path.exists(os.path.join(self.shards, entry["shard"]))):
                 self.entries[inp.rel] = entry  # unchanged: not even read
+                self.counted.add(inp.rel)
                 s.skipped += 1
             else:
                 jobs.append(self.job(inp, entry, redo=self.opts.force or bool(entry and entry.get("retry"))))
@@ -906,10 +907,10 @@ class _Run:
 
         n = min(self.opts.jobs or default_jobs(), len(jobs))
         s.jobs = n
+        _REGISTRY = self.registry  # inherited by the forked workers
+        _CRASH = os.environ.get("CLAIMX_BATCH_CRASH") or None
         try:
             if jobs:
-                _REGISTRY = self.registry  # inherited by the forked workers
-                _CRASH = os.environ.get("CLAIMX_BATCH_CRASH") or None
                 _warm_up(self.registry, jobs)
             self.emit("total", len(jobs))
             _run_jobs(jobs, n, self.lock_fd, self.on_result)
@@ -918,7 +919,9 @@ class _Run:
                 for rel in bad:
                     self.entries.pop(rel, None)
                 again = [self.job(self.inputs[rel], None, redo=True) for rel in bad]
-                _run_jobs(again, min(max(n, 1), len(again)), self.lock_fd, self.on_result)
+                _warm_up(self.registry, again)
+                s.jobs = min(self.opts.jobs or default_jobs(), len(again))
+                _run_jobs(again, s.jobs, self.lock_fd, self.on_result)
                 bad = self.merge()
                 for rel in bad:
                     self.entries.pop(rel, None)
