@@ -824,6 +824,7 @@ def run_batch(paths: list[str], out_dir: str, options: BatchOptions = BatchOptio
         try:
             run.run()
         except OutputError as exc:
+            run.remove_temporary()  # of workers stopped half-way through a write
             summary.seconds = time.monotonic() - t0
             _append_run(out_dir, summary.run_record(started, "error", str(exc)))
             raise
@@ -1062,16 +1063,26 @@ class _Run:
     def cleanup(self) -> None:
         """Remove shards no input refers to any more, and temporary files of killed runs."""
         keep = {e["shard"] for e in self.entries.values()}
-        for folder, names in ((self.shards, None), (self.out_dir, (f".{CLAIMS}.tmp-", f".{ERRORS}.tmp-")),
-                              (self.internal, (".state.json.tmp-",))):
-            try:
-                listing = os.listdir(folder)
-            except OSError:
-                continue
-            for name in listing:
-                if (name not in keep) if names is None else name.startswith(names):
-                    with contextlib.suppress(OSError):
-                        os.unlink(os.path.join(folder, name))
+        self._remove(self.shards, lambda name: name not in keep)
+        self.remove_temporary()
+
+    def remove_temporary(self) -> None:
+        """Remove temporary files: while the lock is held, any there is left over."""
+        ours = (f".{CLAIMS}.tmp-", f".{ERRORS}.tmp-", ".state.json.tmp-")
+        self._remove(self.shards, lambda name: name.startswith(".") and ".tmp-" in name)
+        self._remove(self.out_dir, lambda name: name.startswith(ours))
+        self._remove(self.internal, lambda name: name.startswith(ours))
+
+    @staticmethod
+    def _remove(folder: str, which: Callable[[str], bool]) -> None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        for name in names:
+            if which(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 def _warm_up(registry, jobs: list[dict]) -> None:
