@@ -218,6 +218,10 @@ class _Walker:
             return explicit or self._matches(self.opts.include, rel)
         return explicit or rel.lower().endswith(SUFFIXES)
 
+    def is_own(self, path: str) -> bool:
+        """Whether `path` is one of the output files of this run (cheap for every other name)."""
+        return os.path.basename(path) in (CLAIMS, ERRORS, RUNS) and os.path.realpath(path) in self.own_files
+
     def inside_roots(self, path: str) -> bool:
         real = os.path.realpath(path)
         return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.real_roots)
@@ -268,7 +272,7 @@ class _Walker:
         rel = self.rel(path)
         if not self.wanted(rel, explicit=True):
             return
-        if os.path.realpath(path) in self.own_files:
+        if self.is_own(path):
             self.listing.warnings.append(f"{rel}: an output file of claimx batch, not read as input")
             return
         seen_ns = time.time_ns()
@@ -319,7 +323,7 @@ class _Walker:
         if is_dir:
             if not (self.opts.recursive or matched) or self.excluded(rel) or (st.st_dev, st.st_ino) == self.out_id:
                 return
-        elif not self.wanted(rel) or os.path.realpath(path) in self.own_files:
+        elif not self.wanted(rel) or self.is_own(path):
             return
         if link and not self.opts.follow_links and not self.inside_roots(path):
             self.listing.errors.append(_error(
