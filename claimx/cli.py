@@ -1,7 +1,8 @@
 """Command line: options -> library -> render; errors -> messages and exit codes. No patterns here.
 
 Exit codes: 0 when every input was read (with or without claims), 1 when any input could not be
-read (its error is on stderr, the other inputs' claims are still printed), 2 for usage errors.
+read (its error is on stderr, the other inputs' claims are still printed), 2 for usage errors;
+`batch` adds 74 (the output folder cannot be written) and 75 (another run holds it).
 stdout carries data only; errors (`claimx: error: PATH: reason`) and warnings
 (`claimx: warning: ...`) go to stderr.
 
@@ -22,6 +23,7 @@ from .render import Format, default_format
 from .settings import SETTINGS
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OUTPUT, EXIT_LOCKED = 74, 75  # sysexits.h EX_IOERR, EX_TEMPFAIL: for cron wrappers
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Extract casualty claims from news text.")
@@ -130,7 +132,7 @@ def extract(
     out = render.writer(fmt, data_stream(fmt), explain)
     failed = read = 0
     for path in paths:
-        claims = _extract_one(path, registry, max_bytes)
+        claims, ok = _extract_one(path, registry, max_bytes)
         if claims is not None:
             try:
                 out.write(claims)
@@ -138,7 +140,7 @@ def extract(
                 raise
             except Exception as exc:
                 claims = _internal_error(path, exc)
-        if claims is None:
+        if claims is None or not ok:
             failed += 1
         else:
             read += 1
@@ -149,14 +151,24 @@ def extract(
 
 
 def _extract_one(path: str, registry, max_bytes: int):
-    """The claims of one input, or None after reporting why it could not be read."""
+    """(the claims of every document in one input, whether all of it could be read); the claims
+    are None after reporting why the input could not be read at all. An HTML page is its article
+    text, a JSONL dump one document per line (a line that cannot be used is reported)."""
     import claimx
+    from .reader import documents
 
     try:
-        doc = claimx.read(path, max_bytes=max_bytes)
-        for w in doc.warnings:
-            warning(w)
-        return claimx.extract(doc.text, doc.doc, registry=registry)
+        claims, ok = [], True
+        for doc in documents(path, max_bytes=max_bytes):
+            if isinstance(doc, InputError):
+                error(f"{doc.path}: {doc.reason}")
+                ok = False
+                continue
+            for w in doc.warnings:
+                warning(w)
+            found = claimx.extract(doc.text, doc.doc, registry=registry)
+            claims.extend(c.with_(doc_meta=dict(doc.meta)) if doc.meta else c for c in found)
+        return claims, ok
     except InputError as exc:
         error(f"{exc.path}: {exc.reason}")
     except ClaimxError as exc:
@@ -166,8 +178,8 @@ def _extract_one(path: str, registry, max_bytes: int):
     except BrokenPipeError:  # stdout went away: click ends the run quietly
         raise
     except Exception as exc:
-        return _internal_error(path, exc)
-    return None
+        return _internal_error(path, exc), False
+    return None, False
 
 
 def _internal_error(path: str, exc: Exception) -> None:
@@ -329,6 +341,121 @@ def compare(
     if fmt is CompareFormat.table and not result["events"]:
         print("claimx: no claims found", file=sys.stderr)
     raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
+
+class _BatchReport:
+    """What `batch` shows while it works: warnings (unless --quiet) and, on a terminal only, a
+    progress bar; all on stderr."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.progress = None
+        self.task = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("claimx batch"), BarColumn(), MofNCompleteColumn(),
+                                     TimeRemainingColumn(), TextColumn("{task.description}"),
+                                     console=Console(stderr=True), transient=True, auto_refresh=False)
+
+    def __call__(self, event: str, value) -> None:
+        if event == "warning":
+            if not self.quiet:
+                if self.progress is not None:
+                    self.progress.console.print(f"claimx: warning: {value}", markup=False, highlight=False)
+                else:
+                    warning(value)
+        elif event == "total" and self.progress is not None and value:
+            self.progress.start()
+            self.task = self.progress.add_task("", total=value)
+        elif event == "advance" and self.task is not None:
+            self.progress.update(self.task, advance=1, description=value, refresh=True)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", show_default=False,
+                                               help="Folders, files and glob patterns to read.")],
+    out: Annotated[str, typer.Option("--out", "-o", metavar="OUTDIR", show_default=False,
+                                     help="The output folder (claims.jsonl, errors.jsonl, runs.jsonl, state).")],
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Walk sub-folders too.")] = False,
+    include: Annotated[Optional[list[str]], typer.Option(
+        "--include", metavar="PATTERN", show_default=False,
+        help="Read only files matching PATTERN (a file name, or a relative path when it has a /); "
+             "repeatable. Default: .txt .md .html .htm .xhtml .jsonl .ndjson.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", metavar="PATTERN", show_default=False,
+        help="Leave out files and folders matching PATTERN; repeatable.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", metavar="N", min=1, show_default=False,
+        help="Worker processes. Default: the number of cores.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo every input, changed or not.")] = False,
+    wait: Annotated[float, typer.Option(
+        "--wait", metavar="SECONDS", min=0,
+        help="When another run holds OUTDIR, wait this long for it before giving up (exit code 75).")] = 0.0,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="Follow symbolic links that lead outside the input folders.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    sources: SourcesOption = None,
+    max_bytes: MaxBytesOption = SETTINGS.max_bytes,
+) -> None:
+    """Extract the claims of every input under PATH into OUTDIR, doing only new work.
+
+    OUTDIR/claims.jsonl holds the current claims of every input and OUTDIR/errors.jsonl the inputs that failed.
+
+    A rerun reads only new and changed inputs. Nothing is printed on stdout.
+
+    Exit codes: 0 all good, 1 some inputs failed, 2 usage error, 74 OUTDIR cannot be written, 75 another run holds OUTDIR.
+    """
+    from .batch import BatchOptions, LockedError, OutputError, run_batch
+
+    options = BatchOptions(recursive=recursive, include=tuple(include or ()), exclude=tuple(exclude or ()),
+                           jobs=jobs, force=force, wait=wait, max_bytes=max_bytes, sources=tuple(sources or ()),
+                           follow_links=follow_links)
+    report = _BatchReport(quiet)
+    try:
+        summary = run_batch(paths, out, options, report=report)
+    except UsageError as exc:
+        report.close()
+        usage_exit(exc)
+    except LockedError as exc:
+        report.close()
+        error(str(exc))
+        raise typer.Exit(EXIT_LOCKED)
+    except OutputError as exc:
+        report.close()
+        error(str(exc))
+        raise typer.Exit(EXIT_OUTPUT)
+    except KeyboardInterrupt:
+        report.close()
+        error("interrupted; finished inputs are kept, the next run goes on from there")
+        raise typer.Exit(130)
+    report.close()
+    for rec in summary.errors:
+        error(f"{rec['path']}: {rec['message']}")
+    if not quiet:
+        print(f"claimx: batch: {summary_line(summary)}", file=sys.stderr, flush=True)
+    raise typer.Exit(EXIT_INPUT if summary.failed else EXIT_OK)
+
+
+def summary_line(s) -> str:
+    """One line for people: `7 inputs (2 new, 1 changed, 4 unchanged), 1 deleted, 1 failed; ...`."""
+    import os
+
+    parts = [f"{s.seen} input{'s' if s.seen != 1 else ''} ({s.new} new, {s.changed} changed, {s.skipped} unchanged)"]
+    if s.deleted:
+        parts.append(f"{s.deleted} deleted")
+    if s.failed:
+        parts.append(f"{s.failed} failed")
+    line = ", ".join(parts)
+    line += f"; {s.claims} claim{'s' if s.claims != 1 else ''} in {os.path.join(s.out_dir, 'claims.jsonl')}"
+    if s.redo:
+        line += f" (all redone: {s.redo})"
+    return line + f"; {s.seconds:.1f} s"
 
 
 def main() -> None:

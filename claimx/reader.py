@@ -214,6 +214,12 @@ def documents(path: str | os.PathLike, *, max_bytes: int | None = None,
     used is an InputError in the list and the other lines are kept; an input that cannot be read
     at all raises InputError."""
     name, data = read_bytes(path, max_bytes=max_bytes)
+    return documents_from_bytes(data, name, kind=kind)
+
+
+def documents_from_bytes(data: bytes, name: str, *, kind: str | None = None) -> list[Document | InputError]:
+    """`documents()` of bytes already read, named `name` (batch runs read and hash the bytes
+    themselves, and name documents by their path relative to the input folder)."""
     kind = kind or input_kind(name)
     if kind == "html":
         return [html_document(data, name)]
