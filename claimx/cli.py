@@ -225,11 +225,9 @@ def eval_(
             usage_exit(UsageError(f"{exc.path}: {exc.reason}"))
     else:
         for path in paths:
-            claims = _extract_one(path, registry, max_bytes)
-            if claims is None:
-                failed += 1
-            else:
-                records += [c.to_dict() for c in claims]
+            claims, ok = _extract_one(path, registry, max_bytes)
+            failed += not ok
+            records += [c.to_dict() for c in claims or ()]
     try:
         report = evaluate.score(gold_rows, records, origin=gold)
     except InputError as exc:
