@@ -188,6 +188,7 @@ def _strip_trailing(text: str, lo: int, p: int) -> int:
 def _subject_before(text: str, lo: int, p: int) -> tuple[int, int, str | None] | None:
     """The noun phrase that ends just before position p (the subject of a cue verb at p), and the
     aside next to it ("Igor Girkin, a former intelligence officer, said")."""
+    lo = max(lo, p - 200)       # a subject is never longer than this: no rescans of a long sentence
     end = _strip_trailing(text, lo, p)
     toks = _tokens(text, lo, end)
     i = len(toks) - 1

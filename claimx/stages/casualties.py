@@ -24,6 +24,8 @@ from .numbers import Quantity, find_quantities
 from .segment import Sentence
 
 MASK = "\ue000"
+_LONG = 600      # a sentence longer than this is scanned in windows around its counts
+_REACH = 260     # how far before a count a rule's match may start (a toll phrase and its gap)
 _NAME = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 _FLAGS = regex.IGNORECASE
 
@@ -314,6 +316,13 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
         if rule.anchored:
             # the rule starts at its count: try it there only
             found = [m for m in (rule.pattern.match(masked, cs) for cs in starts) if m is not None]
+        elif rule.count is None and len(masked) > _LONG:
+            # a long stretch of text: look only around each count, so the work grows with the
+            # number of counts, not with the length times the number of rules
+            found = []
+            for cs in starts:
+                found += rule.pattern.finditer(masked, max(0, cs - _REACH), min(len(masked), cs + _REACH),
+                                               overlapped=True)
         else:
             found = rule.pattern.finditer(masked, overlapped=True)
         for m in found:
