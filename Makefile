@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/claimx extract $(EXAMPLE)
+	$(BIN)/claimx extract --format table $(EXAMPLE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
