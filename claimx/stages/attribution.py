@@ -422,11 +422,22 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         words = src.split()
         low = [w.lower() for w in words]
         if words and len(words) <= 8 and (any(w in d["dash_words"] for w in low) or
-                                          (words[0][:1].isupper() and s.heading)) and not _rx(r"\d").search(src):
+                                          (words[0][:1].isupper() and s.heading)) and not _rx(r"\d").search(src) \
+                and not _is_site_name(src):
             a = lo + dash.start("src")
             cues.append(Cue(lo + dash.start(), a + len(src), "—", src, a, "dash", True, None, s.index))
     cues.sort(key=lambda c: c.start)
     return cues
+
+
+_SITE = regex.compile(r"\.(?:com|org|net|co|tv|info|news)\b|\b(?:News|Times|Post|Tribune|Herald|Journal|Gazette|"
+                      r"Chronicle|Daily|Weekly|Online|TV|Radio|Channel|Network|Media|Press|Reuters|AFP|AP|BBC|CNN)\b")
+
+
+def _is_site_name(src: str) -> bool:
+    """"Shooting leaves 2 dead - WALB.com", "... – BBC News": the page's publisher after a headline
+    dash, not a party that states the figure."""
+    return bool(_SITE.search(src))
 
 
 def _np_ends_sentence(text: str, pos: int, hi: int) -> bool:
