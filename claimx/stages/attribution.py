@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -27,7 +28,7 @@ import regex
 from ..models import Source
 from ..rules import alternation, load, person_nouns
 from ..settings import SETTINGS
-from .casualties import Candidate
+from .casualties import Candidate, lower_same_length, word_trie
 from .segment import Sentence
 
 
@@ -35,6 +36,24 @@ from .segment import Sentence
 def _rx(pattern: str, flags: int = 0) -> regex.Pattern:
     """A compiled pattern, cached: no compile or cache lookup in the regex module per call."""
     return regex.compile(pattern, flags)
+
+
+class _Shifted:
+    """A match found in a slice of the text, read as if found in the whole text."""
+
+    __slots__ = ("_m", "_lo", "_text")
+
+    def __init__(self, m, lo: int, text: str):
+        self._m, self._lo, self._text = m, lo, text
+
+    def start(self) -> int:
+        return self._m.start() + self._lo
+
+    def end(self) -> int:
+        return self._m.end() + self._lo
+
+    def group(self) -> str:
+        return self._text[self.start():self.end()]
 
 
 @dataclass
@@ -98,7 +117,14 @@ def _data() -> dict:
     cues, names = d["cues"], d["names"]
     verbs = sorted(set(cues["verbs"]), key=len, reverse=True)
     trailing = sorted(names["trailing"], key=len, reverse=True)
+    words = lambda xs: r"(?<![\w'’-])(?:" + word_trie(sorted({x.lower() for x in xs})) + r")(?![\w'’-])"
     return {
+        # scans of lower-cased text with the standard library's re: several times faster than a
+        # case-insensitive alternation
+        "verb_fast": re.compile(words(verbs)),
+        "prep_probe": re.compile(words(cues["preps"])),
+        "figures_probe": re.compile(r"figures|data|statistic|estimate|tall(?:y|ies)|count|record|bulletin|report|statement|numbers|toll"),
+        "participle_probe": re.compile(words(cues["participles"])),
         "verb": regex.compile(r"(?<![\w'’-])(?:" + "|".join(map(regex.escape, verbs)) + r")(?![\w'’-])",
                               regex.IGNORECASE),
         "verbs": frozenset(v.lower() for v in verbs),
@@ -331,8 +357,10 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
     d = _data()
     lo, hi = s.start, s.end
     cues: list[Cue] = []
+    low = lower_same_length(text[lo:hi])
 
-    for m in d["verb"].finditer(text, lo, hi):
+    for m in d["verb_fast"].finditer(low):
+        m = _Shifted(m, lo, text)
         w = m.group().lower()
         before = text[max(lo, m.start() - 24):m.start()]
         prev_words = before.lower().split()
@@ -376,7 +404,7 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         postposed = text[lo:a].rstrip().endswith(tuple(",\"”’'—–")) or ends_sentence
         cues.append(Cue(a, m.end(), m.group(), src, a, "subject", postposed, alias, s.index, w in d["observation"]))
 
-    for m in d["prep"].finditer(text, lo, hi):
+    for m in (d["prep"].finditer(text, lo, hi) if d["prep_probe"].search(low) else ()):
         p = m.group("p").lower()
         if p == "per" and not _rx(
                 r"(?:the\s+)?[\p{Lu}]|(?:the\s+)?(?:regional|state|local|provincial|national|city|health|district)\b"
@@ -392,7 +420,7 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         postposed = text[lo:m.start()].rstrip().endswith((",", "(", "—", "–")) or _np_ends_sentence(text, np_[1], hi)
         cues.append(Cue(m.start(), np_[1], m.group("p"), src, np_[0], kind, postposed, None, s.index))
 
-    for pattern in (d["figures"], d["figures_compound"], d["estimate_of"]):
+    for pattern in ((d["figures"], d["figures_compound"], d["estimate_of"]) if d["figures_probe"].search(low) else ()):
         for m in pattern.finditer(text, lo, hi):
             if any(c.start <= m.start() < c.end for c in cues):
                 continue
@@ -403,12 +431,13 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
             if _looks_like_source(text[a:b], strict=True):
                 cues.append(Cue(a, m.end(), m.group().strip(" '’s"), text[a:b], a, "figures", False, alias, s.index))
 
-    for m in d["with_participle"].finditer(text, lo, hi):
+    has_participle = d["participle_probe"].search(low)
+    for m in (d["with_participle"].finditer(text, lo, hi) if has_participle and "with " in low else ()):
         src = m.group("src")
         if _looks_like_source(src):
             cues.append(Cue(m.start("src"), m.end(), m.group("w"), src, m.start("src"), "participle", False, None,
                             s.index))
-    for m in d["participle"].finditer(text, lo, hi):
+    for m in (d["participle"].finditer(text, lo, hi) if has_participle else ()):
         if any(c.kind == "participle" and c.start <= m.start("w") < c.end for c in cues):
             continue
         subj = _sentence_subject(text, s, [c for c in cues if c.start < m.start()])
@@ -416,7 +445,8 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
             a, b = subj
             cues.append(Cue(m.start("w"), m.end(), m.group("w"), text[a:b], a, "participle", False, None, s.index))
 
-    dash = _rx(r"(?:^|\s)(?:[—–]|--|-)\s*(?P<src>[^—–\n]{2,90})$").search(text[lo:hi].rstrip(" ."))
+    dash = _rx(r"(?:^|\s)(?:[—–]|--|-)\s*(?P<src>[^—–\n]{2,90})$").search(text[lo:hi].rstrip(" .")) \
+        if ("—" in low or "–" in low or " -" in low) else None
     if dash:
         src = dash.group("src").split(",")[0].strip()
         words = src.split()

@@ -154,6 +154,26 @@ def _trie(words: list[str]) -> str:
     return emit(root)
 
 
+def word_trie(words: list[str]) -> str:
+    """An alternation of whole words as a prefix tree that keeps every word ("say" and "says"):
+    a word that continues into a longer one makes the continuation optional."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(root)
+
+
 @functools.cache
 def prefilter() -> re.Pattern:
     """One pattern that finds any casualty word in lower-cased text: text without one is never read."""
