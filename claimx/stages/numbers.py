@@ -14,6 +14,7 @@ lazily, one short phrase at a time (see `odd_number`).
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -108,9 +109,18 @@ def _grammar() -> dict:
     flags = regex.IGNORECASE | regex.VERBOSE
     anchor_words = [*words, *scale_words, "dozen", *vague["plural_units"], *vague["of_units"], "several", "few",
                     "handful", "couple", "many", "numerous", "countless", "number", "half", "scores"]
-    ANCHOR = rf"\d|(?<![\w-]){alternation(anchor_words)}(?![\w])"
+    from .casualties import word_trie
+
+    # anchors are found in lower-cased text with the standard library's re (a prefix tree of words)
+    ANCHOR = r"\d|(?<![\w-])(?:" + word_trie(sorted({" ".join(w.lower().split()) for w in anchor_words})) + r")(?![\w])"
+    # the words before an anchor that may start a phrase with it: qualifiers, "between", "a", ...
+    lead = set(qual_map) | {"between", "from", "a", "an", "one", "half"}
     return {
-        "anchor": regex.compile(ANCHOR, regex.IGNORECASE),
+        "anchor": re.compile(ANCHOR),
+        "lead": frozenset(lead),
+        # anchors that can themselves be part of a qualifier ("as many as", "a number of"): every
+        # word start before them is tried
+        "slow_anchors": frozenset({"many", "number", "few", "several", "couple", "handful", "half"}),
         "odd_probe": regex.compile(r"half|[½¼¾⅓⅔]|\d/\d", regex.IGNORECASE),
         "qty": regex.compile(QTY, flags),
         "odd": regex.compile(ODD, flags),
@@ -123,20 +133,20 @@ def _grammar() -> dict:
         "months": frozenset(m.lower() for m in lx["context"]["months"]),
         "currency": frozenset(lx["context"]["currency_before"]),
         "currency_symbols": tuple(c for c in lx["context"]["currency_before"] if not c.isalpha()),
-        "unit_after": regex.compile(
-            r"\s*(?:" + "|".join(regex.escape(u) for u in sorted(lx["context"]["unit_after"], key=len, reverse=True))
-            + r")(?![A-Za-z])", regex.IGNORECASE),
+        "unit_after": re.compile(
+            r"\s*(?:" + "|".join(re.escape(u) for u in sorted(lx["context"]["unit_after"], key=len, reverse=True))
+            + r")(?![A-Za-z])", re.IGNORECASE),
         "label_before": frozenset(lx["context"]["label_before"]),
-        "age_left": regex.compile(
+        "age_left": re.compile(
             r"\b(?:aged?|ages|age\s+of|ages\s+of)\s+(?:between\s+|from\s+)?(?:[\d\w]+\s*(?:,|and|to|or|-|–)\s*)*$",
-            regex.IGNORECASE),
+            re.IGNORECASE),
     }
 
 
 # --------------------------------------------------------------------------------------------
 # reading one match
 
-_TOKEN = regex.compile(r"[a-z]+")
+_TOKEN = re.compile(r"[a-z]+")
 
 
 def _words_value(text: str, g: dict) -> tuple[int | None, int]:
@@ -187,11 +197,11 @@ def _words_value(text: str, g: dict) -> tuple[int | None, int]:
     return total + current, valid_end
 
 
-_DIGITS_AND_SCALE = regex.compile(r"([\d,.\u00a0\u202f\u2009 ]+?)\s*-?\s*([a-z]+)?$")
-_DECIMAL_COMMA = regex.compile(r"\d{1,3},\d{1,2}")
-_SEPARATORS = regex.compile(r"[,\u00a0\u202f\u2009 ]")
-_LETTER = regex.compile(r"[a-z]")
-_WORD_END = regex.compile(r"[a-z]{4,}$")
+_DIGITS_AND_SCALE = re.compile(r"([\d,.\u00a0\u202f\u2009 ]+?)\s*-?\s*([a-z]+)?$")
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
+_SEPARATORS = re.compile(r"[,\u00a0\u202f\u2009 ]")
+_LETTER = re.compile(r"[a-z]")
+_WORD_END = re.compile(r"[a-z]{4,}$")
 
 
 def _core_value(text: str, g: dict) -> int | None:
@@ -292,16 +302,22 @@ def _read_match(m: regex.Match, g: dict) -> Quantity | None:
 # --------------------------------------------------------------------------------------------
 # context filters: what is a number but not a count
 
-_WORDS_BEFORE = regex.compile(r"(?:[\w.'’-]+\s+){1,4}$")
-_WORD_STARTS = regex.compile(r"(?<![\w.'’-])[\w.'’-]")
-_PREV_WORD = regex.compile(r"([\w$€£¥₹#.'’\-]+)[\s\u00a0]*$")
-_HYPHEN_WORD = regex.compile(r"-[^\W\d]")
-_CLOCK_AFTER = regex.compile(r"[:.]\d\d\b")
-_CLOCK_BEFORE = regex.compile(r"\d[:]$")
-_YEAR = regex.compile(r"(?:1[89]|20)\d\d")
-_DASH_DIGIT = regex.compile(r"-\d")
-_DIGIT_DASH = regex.compile(r"\d-$")
-_NEXT_WORD = regex.compile(r"[\s\u00a0]+([\w'’]+)")
+_WORDS_BEFORE = re.compile(r"(?:[\w.'’-]+\s+){1,4}$")
+_WORD_STARTS = re.compile(r"(?<![\w.'’-])[\w.'’-]")
+_WORD_TOKENS = re.compile(r"[\w.'’-]+")
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate({c: c + 32 for c in range(65, 91)})
+_PREV_WORD = re.compile(r"([\w$€£¥₹#.'’\-]+)[\s\u00a0]*$")
+_HYPHEN_WORD = re.compile(r"-[^\W\d]")
+_CLOCK_AFTER = re.compile(r"[:.]\d\d\b")
+_CLOCK_BEFORE = re.compile(r"\d[:]$")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_DASH_DIGIT = re.compile(r"-\d")
+_DIGIT_DASH = re.compile(r"\d-$")
+_NEXT_WORD = re.compile(r"[\s\u00a0]+([\w'’]+)")
 
 
 def _not_a_count(text: str, q: Quantity, g: dict, lo: int = 0, hi: int | None = None) -> bool:
@@ -397,7 +413,7 @@ def odd_number(phrase: str) -> int | None:
 
 def has_anchor(text: str, start: int = 0, end: int | None = None) -> bool:
     """Is there anything in text[start:end] the number grammar could read?"""
-    return _grammar()["anchor"].search(text, start, len(text) if end is None else end) is not None
+    return _grammar()["anchor"].search(_lower(text[start:len(text) if end is None else end])) is not None
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
@@ -421,14 +437,22 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     out.extend(odd)
     done = start
     qty = g["qty"]
-    for a in g["anchor"].finditer(text, start, end):
-        p = a.start()
+    low = _lower(text[start:end])
+    for a in g["anchor"].finditer(low):
+        p = a.start() + start
         if p < done:
             continue
         # a qualifier ("at least", "a total of", "between") may start up to four words before the anchor
         w = _WORDS_BEFORE.search(text, max(done, p - 40), p)
-        starts = [x.start() for x in _WORD_STARTS.finditer(text, w.start(), p)] if w else []
-        limit = min(end, a.end() + 96)
+        starts = []
+        if w:
+            spans = [(x.start(), x.end()) for x in _WORD_TOKENS.finditer(text, w.start(), p)]
+            if a.group() in g["slow_anchors"]:
+                starts = [x for x, _ in spans]
+            else:
+                words = [text[x:y].lower() for x, y in spans]
+                starts = [spans[k][0] for k in range(len(words)) if " ".join(words[k:]) in g["lead"]][:1]
+        limit = min(end, a.end() + start + 96)
         for s0 in (*starts, p):
             m = qty.match(text, s0, limit)
             if m is None or m.end() <= p:
