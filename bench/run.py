@@ -51,6 +51,7 @@ T_ADV = 4.4            # 4x an adversarial input takes at most 4.4x the time of 
 T_ADV_FLOOR = 0.05     # ... or under 0.05 s at 4x (too fast to matter)
 HUGE_TIMEOUT = 4.0     # the huge document gets this many times the separate files' wall time (>= 60 s)
 BUSY = 0.9             # CPU time / wall time below this: the machine was busy, wall times suffer
+CHANGE = 0.10          # --compare calls a change under 10% noise (runs of the same code differ that much)
 
 
 @dataclass(frozen=True)
@@ -497,6 +498,7 @@ def table(rows: list[list[str]], header: list[str]) -> str:
 def report(res: dict) -> str:
     env, mode = res["env"], res["mode"]
     out = [f"claimx benchmark ({mode['name']} mode) — claimx {env['claimx_version']} at {env['git_commit'][:10]}"
+           f" (claimx/ tree {env.get('claimx_tree', '')[:10]})"
            f"{' (claimx/ has uncommitted changes)' if env['claimx_dirty'] else ''}",
            f"python {env['python']} on {env['cpu_model']}, pinned to CPU {env['cpu']}, {res['created']}",
            f"inputs: generated (bench/corpus.py, seed {corpus.DEFAULT_SEED}); 1x = {mode['docs']} documents "
@@ -604,12 +606,14 @@ def compare(old: dict, new: dict) -> str:
         if o and n:
             ratio = n / o
             better = ratio < 1 if meta["better"] == "lower" else ratio > 1
-            change = f"{ratio:.2f}x" + ("" if abs(ratio - 1) < 0.05 else ("  better" if better else "  worse"))
+            change = f"{ratio:.2f}x" + ("" if abs(ratio - 1) < CHANGE else ("  better" if better else "  worse"))
         rows.append([key, _fmt(o, ".4g"), _fmt(n, ".4g"), meta["unit"], change])
-    head = (f"before: {old.get('created', '?')} {old.get('env', {}).get('git_commit', '?')[:10]} "
-            f"({old.get('mode', {}).get('name', '?')})\n"
-            f"after:  {new.get('created', '?')} {new.get('env', {}).get('git_commit', '?')[:10]} "
-            f"({new.get('mode', {}).get('name', '?')})")
+    def who(r: dict) -> str:
+        env = r.get("env", {})
+        return (f"{r.get('created', '?')} commit {env.get('git_commit', '?')[:10]}, claimx/ tree "
+                f"{env.get('claimx_tree', '?')[:10]} ({r.get('mode', {}).get('name', '?')} mode)")
+
+    head = f"before: {who(old)}\nafter:  {who(new)}"
     warn = ("\n(the two runs used different modes: their inputs differ in size)"
             if old.get("mode", {}).get("name") != new.get("mode", {}).get("name") else "")
     ot = {t["id"]: t for t in old.get("targets", [])}
@@ -689,6 +693,7 @@ def run_bench(args, mode: Mode, out_dir: Path) -> dict:
         "env": {"python": platform.python_version(), "platform": platform.platform(), "cpu_model": _cpu_model(),
                 "cpu": cpu, "cpus_online": os.cpu_count(), "claimx": claimx_bin, "claimx_version": version,
                 "git_commit": _git("rev-parse", "HEAD"), "git_branch": _git("rev-parse", "--abbrev-ref", "HEAD"),
+                "claimx_tree": _git("rev-parse", "HEAD:claimx"),   # names the extraction code exactly
                 "claimx_dirty": bool(_git("status", "--porcelain", "--", "claimx")),
                 "loadavg_start": _loadavg()},
     }
