@@ -131,6 +131,11 @@ class Runner:
             timer.start()
             try:
                 _pid, status, ru = os.wait4(p.pid, 0)
+            except BaseException:               # Ctrl-C: the child is in its own session, end it too
+                timer.cancel()
+                kill()
+                p.wait()
+                raise
             finally:
                 with done:
                     finished = True
@@ -810,4 +815,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        sys.exit(130)
