@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXAMPLE := fixtures/example-article.txt
 
-.PHONY: run test bench clean
+.PHONY: run test bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# the benchmark (docs/bench.md): make bench, make bench ARGS=--quick, make bench ARGS="--compare old.json"
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ARGS)
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
