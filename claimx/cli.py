@@ -52,10 +52,12 @@ def resolve_format(fmt: Format | None, stream=None) -> Format:
 def build_registry(sources: list[str] | None):
     """The source registry: the shipped one with the user's config and any `--sources` files.
     A file that cannot be used is a usage error (exit 2) naming it."""
-    from .registry import build, default_registry
+    from .registry import build, default_registry, user_config_path
 
     files = tuple(sources or ())
     try:
+        if not files and not user_config_path().is_file():
+            return None         # the shipped registry, loaded when a source first needs it
         return build(files, use_config=True) if files else default_registry()
     except UsageError:
         raise

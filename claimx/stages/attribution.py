@@ -657,9 +657,7 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
     """Fill `source` on every candidate (a Source, or None for the article's own voice)."""
     if not candidates:
         return candidates
-    from ..registry import default_registry
-
-    reg = registry if registry is not None else default_registry()
+    reg = registry if registry is not None else _LazyRegistry()
     quotes = quote_spans(text, sentences)
     last = max(c.sentence.index for c in candidates)
     by_sentence: dict[int, list[Candidate]] = {}
@@ -725,6 +723,15 @@ def _quote_at(quotes: list[tuple[int, int]], p: int) -> tuple[int, int] | None:
     if i >= 0 and quotes[i][0] <= p < quotes[i][1]:
         return quotes[i]
     return None
+
+
+class _LazyRegistry:
+    """The default registry, loaded the first time a source needs it (many texts have none)."""
+
+    def __getattr__(self, name: str):
+        from ..registry import default_registry
+
+        return getattr(default_registry(), name)
 
 
 def _in_same_quote(quotes: list[tuple[int, int]], a: int, b: int) -> bool:

@@ -35,7 +35,7 @@ class Rule:
     id: str
     priority: int
     category: str
-    pattern: regex.Pattern
+    source: str                     # the pattern with its grammar pieces expanded
     needs: tuple[str, ...]
     person: bool = False
     min_value: int | None = None
@@ -48,6 +48,17 @@ class Rule:
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     order: int = 0
+
+    @property
+    def pattern(self) -> regex.Pattern:
+        """The compiled pattern, compiled the first time a sentence needs this rule (start-up
+        compiles only what the first texts use)."""
+        return _compile(self.source)
+
+
+@functools.lru_cache(maxsize=None)
+def _compile(source: str) -> regex.Pattern:
+    return regex.compile(source, _FLAGS)
 
 
 @dataclass
@@ -85,7 +96,7 @@ def expand(pattern: str, grammar: dict[str, str], depth: int = 0) -> str:
 
 
 @functools.cache
-def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, regex.Pattern], ...], regex.Pattern]:
+def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pattern]:
     data = load("casualty.toml")
     grammar = dict(data["grammar"])
     grammar["COUNT"] = MASK + "+"
@@ -93,14 +104,14 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, regex.Pattern], ...]
     for order, r in enumerate(data["rule"]):
         rules.append(Rule(
             id=r["id"], priority=int(r.get("priority", 50)), category=r["category"],
-            pattern=regex.compile(expand(r["pattern"], grammar), _FLAGS),
+            source=expand(r["pattern"], grammar),
             needs=tuple(n.lower() for n in r.get("needs", ())), person=bool(r.get("person")),
             min_value=r.get("min_value"), count=r.get("count"), link=r.get("link"), check=r.get("check"),
             prev_sentence=bool(r.get("prev_sentence")), block=bool(r.get("block")),
             anchored=r["pattern"].startswith("(?P<c>{COUNT})") and r.get("count") is None,
             examples=tuple(r.get("examples", ())), counter=tuple(r.get("counter", ())), order=order))
     trig = data["triggers"]
-    classes = tuple((cat, regex.compile(expand(trig[cat], grammar), _FLAGS)) for cat in trig["order"])
+    classes = tuple((cat, expand(trig[cat], grammar)) for cat in trig["order"])
     hedges = lexicon()["hedges"]["words"]
     words = sorted(set(hedges) | {w[:1].upper() + w[1:] for w in hedges if w != "may"}, key=len, reverse=True)
     hedge = regex.compile(r"(?<![\w'’])(?:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words)
@@ -124,8 +135,8 @@ _FALLBACK = tuple((cat, regex.compile(p, regex.IGNORECASE)) for cat, p in (
 def classify(trigger: str) -> str | None:
     """The category a trigger word or toll noun implies."""
     t = " ".join(trigger.split())
-    for cat, pat in _compiled()[1]:
-        if pat.fullmatch(t):
+    for cat, source in _compiled()[1]:
+        if _compile(source).fullmatch(t):
             return cat
     # a longer toll phrase ("number of Kyrgyz troops killed or wounded"): its category word
     for cat, pat in _FALLBACK:

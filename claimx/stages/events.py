@@ -58,9 +58,9 @@ def _data() -> dict:
     return {
         "incident": regex.compile(r"\b(?:" + "|".join(r"\s+".join(map(regex.escape, n.split())) for n in nouns) + r")\b", flags),
         "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
-        "cumulative": [(key, [regex.compile(p, flags) for p in pats]) for key, pats in d["cumulative"].items()
-                       if key != "probe"],
-        "background": [regex.compile(p, flags) for p in d["background"]["phrases"]],
+        # compiled when first needed (most texts never get past the probes)
+        "cumulative": [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"],
+        "background": list(d["background"]["phrases"]),
         "cumulative_probe": tuple(d["cumulative"]["probe"]),
         "background_probe": tuple(d["background"]["probe"]),
         "place": regex.compile(
@@ -146,7 +146,7 @@ def _scope(clause: str) -> str | None:
         return None
     for key, pats in _data()["cumulative"]:
         for p in pats:
-            m = p.search(clause)
+            m = _rx(p, regex.I).search(clause)
             if m and _COMPARISON.search(clause[:m.start()]):
                 continue        # "one of the deadliest attacks since the 2021 coup": a comparison, not a scope
             if m:
@@ -161,9 +161,10 @@ def _background(clause: str, near: str) -> str | None:
     low = clause.lower()
     if not any(w in low for w in d["background_probe"]):
         return None
-    for p in d["background"]:
-        m = p.search(clause if p.pattern.startswith("^") else near)
-        if m and not _COMPARISON.search((clause if p.pattern.startswith("^") else near)[:m.start()]):
+    for source in d["background"]:
+        p = _rx(source, regex.I)
+        m = p.search(clause if source.startswith("^") else near)
+        if m and not _COMPARISON.search((clause if source.startswith("^") else near)[:m.start()]):
             return " ".join(m.group().lower().split())
     return None
 
