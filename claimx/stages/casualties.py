@@ -188,7 +188,7 @@ def word_trie(words: list[str]) -> str:
 @functools.cache
 def prefilter() -> re.Pattern:
     """One pattern that finds any casualty word in lower-cased text: text without one is never read."""
-    return re.compile(_trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
+    return re.compile(r"(?<![a-z])" + _trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
 
 
 @functools.cache
@@ -422,6 +422,11 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
     return out
 
 
+# a sentence that goes on about the counts of the one before: "They included two soldiers."
+_FOLLOW_UP = re.compile(r"\W*(?:they|these|those|the\s+victims|the\s+dead|the\s+casualties|the\s+injured|the\s+wounded)"
+                        r"\s+(?:included|include)\b", re.IGNORECASE)
+
+
 def extract_candidates(text: str, sentences: list[Sentence], hits: list[int] | None = None) -> list[Candidate]:
     """The casualty counts of a document, sentence by sentence, in order. `hits` are the positions
     of casualty words (`keyword_hits`), when the caller has them already."""
@@ -431,7 +436,8 @@ def extract_candidates(text: str, sentences: list[Sentence], hits: list[int] | N
     previous: list[Candidate] = []
     last_index = -2
     for s in sentences:
-        if not worth_reading(text, s, hits):
+        if not worth_reading(text, s, hits) and not (
+                last_index == s.index - 1 and _FOLLOW_UP.match(text, s.start, s.end)):
             continue
         found = extract_sentence(text, s, len(out), previous if last_index == s.index - 1 else None)
         if found:
