@@ -683,10 +683,14 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
             cues_by_sentence[s.index] = found
         return cues_by_sentence[s.index]
 
-    for i in window:
+    # Sources named before a claim matter only to a cue that points back ("he said", "the ministry
+    # said", "Girkin said"): the sentences before are read for them only when such a cue comes.
+    pending: list[tuple[int, bool]] = []       # (sentence, its cues already resolved) not yet in refs
+
+    def add_refs(i: int, resolved_already: bool) -> None:
         s = sentences[i]
         cues = cues_of(s)
-        if not cues:
+        if not cues and not resolved_already:
             # "The RSF denied ... . In a statement, it said": a named subject is something to point back to
             subj = _sentence_subject(text, s, [])
             if subj is not None:
@@ -695,26 +699,61 @@ def attribute(text: str, sentences: list[Sentence], candidates: list[Candidate],
                         reg.lookup(phrase) is not None or _is_proper_name(phrase) or _looks_like_source(phrase, strict=True)):
                     refs.append(_make_ref(reg.source(_name_of(phrase), "", text=phrase), s.index))
         for k in cues:
-            src = _to_source(text, k, refs, s.index, reg)
-            resolved[id(k)] = src
+            if id(k) not in resolved:
+                resolved[id(k)] = _to_source(text, k, refs, s.index, reg)
+            src = resolved[id(k)]
             if src is not None and _anaphor_kind(src.name) is None:
                 refs.append(_make_ref(src, s.index))
-        for c in by_sentence.get(s.index, []):
+
+    def catch_up() -> None:
+        for i, done in pending:
+            add_refs(i, done)
+        pending.clear()
+
+    def resolve(k: Cue, i: int) -> Source | None:
+        if id(k) not in resolved:
+            if _points_back(k):
+                catch_up()
+            resolved[id(k)] = _to_source(text, k, refs, i, reg)
+        return resolved[id(k)]
+
+    for i in window:
+        s = sentences[i]
+        if i not in by_sentence:
+            pending.append((i, False))
+            continue
+        cues = cues_of(s)
+        if any(_points_back(k) for k in cues):
+            catch_up()
+            add_refs(i, False)
+        else:
+            for k in cues:
+                resolve(k, i)
+            pending.append((i, True))
+        for c in by_sentence[i]:
             k = _choose(text, cues, c)
             if k is not None and _anaphor_kind(k.src) is not None and _in_same_quote(quotes, k.src_start, c.q.start):
                 # "...they told me that 100 were killed," the official said: the quote's speaker
                 k = _quote_frame(c, quotes, sentences, cues_of) or k
             if k is None:
                 k = _quote_frame(c, quotes, sentences, cues_of)
-                if k is not None and id(k) not in resolved:
-                    resolved[id(k)] = _to_source(text, k, refs, s.index, reg)
-            src = resolved.get(id(k)) if k is not None else None
+            src = resolve(k, i) if k is not None else None
             if src is not None and _anaphor_kind(src.name) == "self":
                 src = None
             c.source = src
             if src is not None:
                 c.extra["cue_kind"] = k.kind
     return candidates
+
+
+def _points_back(k: Cue) -> bool:
+    """Does this cue's source need the sources named before it: a pronoun or "the ministry", a
+    surname ("Girkin said"), "the agency's bulletin"?"""
+    src = _clean(k.src)
+    if _anaphor_kind(src) is not None:
+        return True
+    name = _name_of(src)
+    return (name != src and _anaphor_kind(name) is not None) or (_is_proper_name(name) and len(name.split()) == 1)
 
 
 def _quote_at(quotes: list[tuple[int, int]], p: int) -> tuple[int, int] | None:

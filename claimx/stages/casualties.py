@@ -44,7 +44,7 @@ class Rule:
     check: str | None = None
     prev_sentence: bool = False     # "@prev" may find its head in the sentence before
     block: bool = False             # a match that fails its checks makes the count no claim
-    anchored: bool = False          # the pattern starts with its count: tried at each count only
+    anchored: bool = False          # the pattern starts with a count: tried at each count only
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     order: int = 0
@@ -108,7 +108,7 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pa
             needs=tuple(n.lower() for n in r.get("needs", ())), person=bool(r.get("person")),
             min_value=r.get("min_value"), count=r.get("count"), link=r.get("link"), check=r.get("check"),
             prev_sentence=bool(r.get("prev_sentence")), block=bool(r.get("block")),
-            anchored=r["pattern"].startswith("(?P<c>{COUNT})") and r.get("count") is None,
+            anchored=r["pattern"].startswith(("(?P<c>{COUNT})", "{COUNT}")) and r.get("count") is None,
             examples=tuple(r.get("examples", ())), counter=tuple(r.get("counter", ())), order=order))
     trig = data["triggers"]
     classes = tuple((cat, expand(trig[cat], grammar)) for cat in trig["order"])
@@ -188,7 +188,7 @@ def word_trie(words: list[str]) -> str:
 @functools.cache
 def prefilter() -> re.Pattern:
     """One pattern that finds any casualty word in lower-cased text: text without one is never read."""
-    return re.compile(r"(?<![a-z])" + _trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
+    return re.compile(_trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
 
 
 @functools.cache
@@ -209,8 +209,9 @@ _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
 def keyword_hits(low: str) -> list[int]:
-    """Positions of casualty words in lower-cased text, in order."""
-    return [m.start() for m in prefilter().finditer(low)]
+    """Positions of casualty words in lower-cased text, in order. A hit inside a word ("skills",
+    "studies") does not count; testing that after the scan keeps the scan itself fast."""
+    return [i for i in (m.start() for m in prefilter().finditer(low)) if i == 0 or not low[i - 1].isalpha()]
 
 
 def worth_reading(text: str, s: Sentence, hits: list[int] | None = None) -> bool:
@@ -220,7 +221,7 @@ def worth_reading(text: str, s: Sentence, hits: list[int] | None = None) -> bool
         i = bisect.bisect_left(hits, s.start)
         if i == len(hits) or hits[i] >= s.end:
             return False
-    elif not prefilter().search(lower_same_length(text[s.start:s.end])):
+    elif not keyword_hits(lower_same_length(text[s.start:s.end])):
         return False
     from .numbers import has_anchor
 

@@ -189,7 +189,11 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
     pending: tuple[set[str], set[str]] | None = None
     body_started = False
     previous: Candidate | None = None
-    for s in sentences[:last + 1]:
+    # the headline, the sentences with claims and the few before each: where places, dates and
+    # incident words that decide a claim's event are written
+    window = sorted({i for k in by_sentence for i in range(max(0, k - 6), k + 1)} |
+                    {x.index for x in sentences[:last + 1] if x.heading})
+    for s in (sentences[i] for i in window):
         lead = not s.heading and not body_started and current is not None
         if not s.heading:
             body_started = True
