@@ -45,6 +45,7 @@ class Rule:
     prev_sentence: bool = False     # "@prev" may find its head in the sentence before
     block: bool = False             # a match that fails its checks makes the count no claim
     anchored: bool = False          # the pattern starts with a count: tried at each count only
+    min_counts: int = 0             # how many counts a sentence needs for the rule to apply
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     order: int = 0
@@ -109,6 +110,7 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pa
             min_value=r.get("min_value"), count=r.get("count"), link=r.get("link"), check=r.get("check"),
             prev_sentence=bool(r.get("prev_sentence")), block=bool(r.get("block")),
             anchored=r["pattern"].startswith(("(?P<c>{COUNT})", "{COUNT}")) and r.get("count") is None,
+            min_counts=int(r.get("min_counts", 2 if r["category"] == "@prev" and not r.get("prev_sentence") else 1)),
             examples=tuple(r.get("examples", ())), counter=tuple(r.get("counter", ())), order=order))
     trig = data["triggers"]
     classes = tuple((cat, expand(trig[cat], grammar)) for cat in trig["order"])
@@ -340,10 +342,13 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
     hits: dict[int, list[tuple[int, int, Rule, regex.Match]]] = {}
     synthetic: dict[int, Quantity] = {}
     starts = sorted(by_start)
+    indefinite = _indefinite_probe().search(text, s.start, s.end) is not None
     for rule in rules_:
         if rule.needs and not any(n in low for n in rule.needs):
             continue
-        if rule.count is None and not quantities:
+        if rule.count is None and len(quantities) < rule.min_counts:
+            continue        # "8 men and 4 women", "up from 31": a rule about two counts needs two
+        if rule.count == "indefinite" and not indefinite:
             continue
         if rule.anchored:
             # the rule starts at its count: try it there only
