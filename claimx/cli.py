@@ -260,7 +260,7 @@ def schema() -> None:
 # compare
 
 def _compare_format_option():
-    from .render_compare import CompareFormat
+    from .render import CompareFormat
 
     return Annotated[Optional[CompareFormat], typer.Option(
         "--format", "-f", case_sensitive=False, show_default=False,

@@ -117,8 +117,7 @@ class Registry:
         sides = {e.side for e in self.entries if e.side}
         # place names (not the words for a side such as "Hamas"): never a source by suffix
         self._places = frozenset(normalize(w) for w, code in words if code not in sides)
-        self._country_re = regex.compile(
-            r"(?<![\w'-])(?:" + "|".join(regex.escape(w) for w, _ in words) + r")(?![\w-])") if words else None
+        self._country_re: regex.Pattern | None = None     # compiled when a document first needs it
         self._named_re: dict[str, tuple[regex.Pattern, frozenset[str]] | None] = {}
         self._docs: dict[int, tuple[str, dict]] = {}
 
@@ -175,15 +174,16 @@ class Registry:
             return next((e for e in entries if e.country == code or (e.side and e.side == code)), None)
 
         # 1. a country named right at the mention: "the Defence Ministry in Kyiv", "Kyiv's Defence Ministry"
-        if span is not None and self._country_re is not None:
+        rx = self._countries_rx() if span is not None else None
+        if rx is not None:
             a, b = span
             after = _LINK_AFTER.match(text, b)
             if after:
-                m = self._country_re.match(text, after.end())
+                m = rx.match(text, after.end())
                 if m and (e := by_code(self._country_words[m.group()])):
                     return e
             before = text[max(0, a - 60):a]
-            for m in self._country_re.finditer(before):
+            for m in rx.finditer(before):
                 if _POSSESSIVE_GAP.fullmatch(before, m.end()) and (e := by_code(self._country_words[m.group()])):
                     return e
         # 2. a candidate the document names in full
@@ -216,12 +216,19 @@ class Registry:
             self._docs[id(text)] = slot
         return slot[1]
 
+    def _countries_rx(self) -> regex.Pattern | None:
+        """Any country or side word (longest first), compiled when a document first needs it."""
+        if self._country_re is None and self._country_words:
+            self._country_re = regex.compile(r"(?<![\w'-])(?:" + "|".join(
+                regex.escape(w) for w in self._country_words) + r")(?![\w-])")
+        return self._country_re
+
     def _country_hits(self, text: str) -> list[tuple[int, str]]:
         """(start, code) of every country or side word in the document, in order."""
         memo = self._doc_cache(text)
         if "countries" not in memo:
-            memo["countries"] = [(m.start(), self._country_words[m.group()])
-                                 for m in self._country_re.finditer(text)] if self._country_re else []
+            rx = self._countries_rx()
+            memo["countries"] = [(m.start(), self._country_words[m.group()]) for m in rx.finditer(text)] if rx else []
         return memo["countries"]
 
     def _named(self, key: str, entries: list[Entry], text: str, pos: int,

@@ -45,6 +45,21 @@ class Format(str, enum.Enum):
         return self is not Format.table
 
 
+class CompareFormat(str, enum.Enum):
+    """The output formats of `claimx compare` (`--format`)."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+    @property
+    def machine(self) -> bool:
+        return self is not CompareFormat.table
+
+
 def default_format(stream: TextIO) -> Format:
     """`table` when `stream` is a terminal, `jsonl` otherwise (a pipe, a file)."""
     try:

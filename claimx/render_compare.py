@@ -12,7 +12,6 @@ dates (revisions), `[2]` the articles that carried a figure when an event has se
 from __future__ import annotations
 
 import csv
-import enum
 import html
 import io
 import json
@@ -20,26 +19,11 @@ import math
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from .render import display_text, escape_controls, markdown_cell, csv_cell
+from .render import CompareFormat, display_text, escape_controls, markdown_cell, csv_cell
 
 HEDGED, OWN_VOICE = "*", "†"
 OWN_VOICE_LABEL = "(article's own voice)"
 LEGEND = f"{HEDGED} hedged   {OWN_VOICE} in the article's own voice   → later figure of the same source"
-
-
-class CompareFormat(str, enum.Enum):
-    """The output formats of `claimx compare` (`--format`)."""
-
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
-
-    @property
-    def machine(self) -> bool:
-        return self is not CompareFormat.table
 
 
 def default_format(stream: TextIO) -> CompareFormat:

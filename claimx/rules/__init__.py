@@ -11,9 +11,8 @@ Nothing is read at import time: the first call to each loader reads and caches i
 from __future__ import annotations
 
 import functools
-import hashlib
 import tomllib
-from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable
 
 import regex
@@ -22,7 +21,7 @@ DATA_FILES = ("lexicon.toml", "casualty.toml", "attribution.toml", "sources.toml
 
 
 def _read(name: str) -> bytes:
-    return resources.files(__package__).joinpath(name).read_bytes()
+    return Path(__file__).with_name(name).read_bytes()
 
 
 @functools.cache
@@ -34,6 +33,8 @@ def load(name: str) -> dict[str, Any]:
 @functools.cache
 def rules_hash() -> str:
     """A digest of every rule and registry file: batch runs redo their work when it changes."""
+    import hashlib
+
     h = hashlib.sha256()
     for name in DATA_FILES:
         try:

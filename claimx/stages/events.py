@@ -56,7 +56,7 @@ def _data() -> dict:
     countries = {w.lower().removesuffix("'s").removesuffix("’s") for ws in default_registry().countries.values() for w in ws}
     heads = "|".join(d["place_heads"])
     return {
-        "incident": regex.compile(r"\b(?:" + "|".join(r"\s+".join(map(regex.escape, n.split())) for n in nouns) + r")\b", flags),
+        "incident": _phrase_index(nouns),
         "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
         # compiled when first needed (most texts never get past the probes)
         "cumulative": [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"],
@@ -72,6 +72,54 @@ def _data() -> dict:
     }
 
 
+_TOKEN = regex.compile(r"\w+")
+
+
+def _phrase_index(phrases: list[str]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """Word phrases ("car bomb", "hostage-taking") by their first word, longest first: each as the
+    words after the first and the separator before each of them (" " any space, "-" a hyphen).
+    A dictionary look-up per word of a clause replaces a long alternation that would cost more
+    to compile than most documents take to read."""
+    index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase in phrases:
+        words = _TOKEN.findall(phrase.lower())
+        seps = tuple("-" if "-" in gap else " " for gap in _TOKEN.split(phrase)[1:-1])
+        index.setdefault(words[0], []).append((tuple(words[1:]), seps))
+    for options in index.values():
+        options.sort(key=lambda o: -len(o[0]))
+    return index
+
+
+def _find_phrases(text: str, index: dict) -> list[int]:
+    """Where the phrases of an index start in text, whole words only, without overlaps (the
+    longest phrase at a word wins), case-insensitively."""
+    tokens = list(_TOKEN.finditer(text))
+    out = []
+    i = 0
+    while i < len(tokens):
+        options = index.get(tokens[i].group().lower())
+        taken = 0
+        for rest, seps in options or ():
+            if i + len(rest) >= len(tokens):
+                continue
+            ok = True
+            for k, (word, sep) in enumerate(zip(rest, seps)):
+                a, b = tokens[i + k], tokens[i + k + 1]
+                gap = text[a.end():b.start()]
+                if b.group().lower() != word or not (gap == "-" if sep == "-" else gap and gap.isspace()):
+                    ok = False
+                    break
+            if ok:
+                taken = len(rest) + 1
+                break
+        if taken:
+            out.append(tokens[i].start())
+            i += taken
+        else:
+            i += 1
+    return out
+
+
 _DEFINITE = frozenset("the this that these those its their his her same".split())
 _FRESH = frozenset("a an another other separate second third two three four five six seven eight nine ten several "
                    "multiple different new further".split())
@@ -81,8 +129,8 @@ def _incident_mentions(clause: str) -> list[str]:
     """Each incident noun of a clause, as 'definite' ("the crash"), 'fresh' ("a car bomb", "two other
     explosions") or 'bare' ("Checkpoint shootings")."""
     out = []
-    for m in _data()["incident"].finditer(clause):
-        before = clause[max(0, m.start() - 40):m.start()].lower().split()[-4:]
+    for start in _find_phrases(clause, _data()["incident"]):
+        before = clause[max(0, start - 40):start].lower().split()[-4:]
         kind = "bare"
         for w in reversed(before):
             w = w.strip(",.;:\"“”'()")

@@ -92,9 +92,12 @@ def _grammar() -> dict:
         (?P<qual>{QUAL})?
         (?:
             (?P<range>
-                between\s+(?P<a>{CORE})\s+and\s+(?P<b>{CORE})
-              | from\s+(?P<a>{CORE})\s+to\s+(?P<b>{CORE})
-              | (?P<a>{CORE})(?:\s*[-–—]\s*|\s+to\s+|\s+or\s+)(?P<b>{CORE})
+                # "between 20 and 30", "from 20 to 30", "20-30", "20 to 30", "20 or 30": one copy
+                # of the number grammar for each end (each copy costs start-up time to compile)
+                (?:(?P<between>between\s+)|(?P<from>from\s+))?
+                (?P<a>{CORE})
+                (?(between)\s+and\s+|(?(from)\s+to\s+|(?:\s*[-–—]\s*|\s+to\s+|\s+or\s+)))
+                (?P<b>{CORE})
             )
           | (?P<vague>{OF_UNITS}|{FEW}|{PLURAL}|{ALONE})
           | (?P<num>{CORE})
