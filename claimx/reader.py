@@ -92,10 +92,13 @@ def _guess(data: bytes, name: str) -> tuple[str, str]:
     return text, encoding
 
 
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    bad = len(_CONTROL.findall(text, 0, 20000))
     return bad / min(len(text), 20000)
 
 
@@ -107,11 +110,11 @@ _ENGLISH = frozenset(
 
 def looks_english(text: str) -> bool:
     """True unless a text of some length has almost none of the commonest English words."""
-    words = _WORD.findall(text[:20000])
+    words = _WORD.findall(text, 0, 6000)      # a page of text tells; the rest would only cost time
     if len(words) < 25:
         return True
-    latin = sum(1 for w in words if w.isascii())
-    common = sum(1 for w in words if w.lower() in _ENGLISH)
+    latin = sum(map(str.isascii, words))
+    common = sum(map(_ENGLISH.__contains__, map(str.lower, words)))
     return latin / len(words) > 0.5 and common / len(words) > 0.08
 
 
