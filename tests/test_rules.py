@@ -54,3 +54,21 @@ def test_rules_compile_and_categories_are_known() -> None:
 ])
 def test_trigger_categories(trigger: str, category: str) -> None:
     assert casualties.classify(trigger) == category
+
+
+def test_needs_at_only_skips_sentences_a_rule_could_not_match(monkeypatch) -> None:
+    """`needs_at` is a shortcut: on every example and counter-example of every rule, and on
+    sentences with the trigger on the other side of the count, claims are the same without it."""
+    texts = [t for r in RULES for t in (*r.get("examples", ()), *r.get("counter", ()))]
+    texts += ["Two people were killed.", "Gunmen killed 12.", "The dead were 8 men and 4 women.",
+              "Of the 40 hostages, 12 were killed and the dead included 3 children."]
+    with_gate = [claimx.extract(t) for t in texts]
+    monkeypatch.setattr(casualties, "_needs_in_place", lambda *a: True)
+    assert [claimx.extract(t) for t in texts] == with_gate
+
+
+@pytest.mark.parametrize("bad", [{"needs_at": "middle", "needs": ["kill"]}, {"needs_at": "before"},
+                                 {"needs_at": "after", "needs": ["kill"], "count": "indefinite"}])
+def test_needs_at_is_checked_when_rules_load(bad: dict) -> None:
+    with pytest.raises(ValueError, match="needs_at"):
+        casualties._needs_at({"id": "x", **bad})

@@ -525,13 +525,13 @@ def quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
     for ss in paras.values():
         a, b = ss[0].start, ss[-1].end
         opened = None
-        marks = list(_rx(r"[\"“”«»]").finditer(text[a:b]))
-        straight = sum(1 for m in marks if m.group() == '"')
-        for m in marks:
+        before = len(spans)     # spans found from here on lie in this paragraph
+        straight = text.count('"', a, b)
+        for m in _rx(r"[\"“”«»]").finditer(text, a, b):
             ch = m.group()
-            pos = a + m.start()
+            pos = m.start()
             if opened is None:
-                if ch in "”»" or (ch == '"' and straight % 2 == 1 and not spans_in(spans, a, b) and
+                if ch in "”»" or (ch == '"' and straight % 2 == 1 and len(spans) == before and
                                   _closes(text, pos)):
                     spans.append((a, pos))
                     continue
@@ -544,10 +544,6 @@ def quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
         if opened is not None:
             spans.append((opened, b))
     return sorted(spans)
-
-
-def spans_in(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(a <= x < b for x, _ in spans)
 
 
 def _closes(text: str, pos: int) -> bool:

@@ -46,6 +46,7 @@ class Rule:
     block: bool = False             # a match that fails its checks makes the count no claim
     anchored: bool = False          # the pattern starts with a count: tried at each count only
     min_counts: int = 0             # how many counts a sentence needs for the rule to apply
+    needs_at: str | None = None     # "before"/"after": a `needs` word must come before/after a count
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     order: int = 0
@@ -111,6 +112,7 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pa
             prev_sentence=bool(r.get("prev_sentence")), block=bool(r.get("block")),
             anchored=r["pattern"].startswith(("(?P<c>{COUNT})", "{COUNT}")) and r.get("count") is None,
             min_counts=int(r.get("min_counts", 2 if r["category"] == "@prev" and not r.get("prev_sentence") else 1)),
+            needs_at=_needs_at(r),
             examples=tuple(r.get("examples", ())), counter=tuple(r.get("counter", ())), order=order))
     trig = data["triggers"]
     classes = tuple((cat, expand(trig[cat], grammar)) for cat in trig["order"])
@@ -119,6 +121,23 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pa
     hedge = regex.compile(r"(?<![\w'’])(?:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words)
                           + r")(?![\w'’])")
     return tuple(rules), classes, hedge
+
+
+def _needs_at(r: dict) -> str | None:
+    where = r.get("needs_at")
+    if where not in (None, "before", "after"):
+        raise ValueError(f"rule {r['id']}: needs_at must be \"before\" or \"after\", not {where!r}")
+    if where and (not r.get("needs") or r.get("count") is not None):
+        raise ValueError(f"rule {r['id']}: needs_at needs `needs` and a numeric count")
+    return where
+
+
+def _needs_in_place(rule: Rule, low: str, first_end: int, last_start: int) -> bool:
+    """Does one of the rule's words stand where the rule needs it: before the last count ("killed
+    12") or after the first one ("12 were killed")? (Offsets relative to the sentence.)"""
+    if rule.needs_at == "before":
+        return any(0 <= low.find(n) < last_start for n in rule.needs)
+    return any(low.rfind(n) >= first_end for n in rule.needs)
 
 
 def rules() -> tuple[Rule, ...]:
@@ -343,12 +362,16 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
     synthetic: dict[int, Quantity] = {}
     starts = sorted(by_start)
     indefinite = _indefinite_probe().search(text, s.start, s.end) is not None
+    first_end = min((q.end for q in quantities), default=0) - s.start
+    last_start = max((q.start for q in quantities), default=0) - s.start
     for rule in rules_:
         if rule.needs and not any(n in low for n in rule.needs):
             continue
         if rule.count is None and len(quantities) < rule.min_counts:
             continue        # "8 men and 4 women", "up from 31": a rule about two counts needs two
         if rule.count == "indefinite" and not indefinite:
+            continue
+        if rule.needs_at and quantities and not _needs_in_place(rule, low, first_end, last_start):
             continue
         if rule.anchored:
             # the rule starts at its count: try it there only
