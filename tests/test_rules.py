@@ -72,3 +72,10 @@ def test_needs_at_only_skips_sentences_a_rule_could_not_match(monkeypatch) -> No
 def test_needs_at_is_checked_when_rules_load(bad: dict) -> None:
     with pytest.raises(ValueError, match="needs_at"):
         casualties._needs_at({"id": "x", **bad})
+
+
+@pytest.mark.parametrize("word,category", sorted(load("casualty.toml")["trigger_words"].items()))
+def test_trigger_word_table_agrees_with_the_trigger_patterns(word: str, category: str) -> None:
+    """The table of common trigger words is a shortcut: the patterns must give the same category."""
+    assert casualties.classify_by_pattern(word) == category
+    assert casualties.classify(word.upper()) == category

@@ -156,6 +156,18 @@ _FALLBACK = tuple((cat, regex.compile(p, regex.IGNORECASE)) for cat, p in (
 def classify(trigger: str) -> str | None:
     """The category a trigger word or toll noun implies."""
     t = " ".join(trigger.split())
+    known = _trigger_words().get(t.lower())
+    return known if known is not None else classify_by_pattern(t)
+
+
+@functools.cache
+def _trigger_words() -> dict[str, str]:
+    return {" ".join(k.lower().split()): v for k, v in load("casualty.toml").get("trigger_words", {}).items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def classify_by_pattern(t: str) -> str | None:
+    """classify() by the [triggers] patterns alone, tried in their order."""
     for cat, source in _compiled()[1]:
         if _compile(source).fullmatch(t):
             return cat
