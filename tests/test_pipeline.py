@@ -67,3 +67,21 @@ def test_text_with_crlf_and_bom_offsets() -> None:
     for c in claimx.extract(text):
         for m in c.mentions:
             assert text[m.start:m.end] == m.text
+
+
+def test_a_page_flattened_onto_one_line_keeps_the_claims_and_their_sources() -> None:
+    """One 'paragraph' of hundreds of pieces is read only near its casualty words; what is
+    there is found as in a normal text, with offsets into the whole line."""
+    filler = "Shares of the grain exporter rose 4 percent in early trading on strong demand " * 500
+    claim = "7 people were killed in the shelling of the market, police said, "
+    text = filler + claim + filler + claim.replace("7", "9").replace("killed", "wounded") + filler
+    assert "\n" not in text and "." not in text
+    from claimx.stages import casualties, segment
+
+    hits = casualties.keyword_hits(casualties.lower_same_length(text))
+    assert len(segment.segment(text, around=hits)) < len(segment.segment(text)) / 4
+    got = {(c.category, c.count.value, c.source.name if c.source else None) for c in claimx.extract(text)}
+    assert got == {("killed", 7, "police"), ("wounded", 9, "police")}
+    for c in claimx.extract(text):
+        m = c.mentions[0]
+        assert text[m.start:m.end] == m.text

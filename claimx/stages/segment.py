@@ -176,10 +176,26 @@ def segment(text: str, around: list[int] | None = None, context: int = 4) -> lis
         block = text[a:b]
         heading = single and "\n" not in block and len(block) < 250 and block[-1:] not in ".!?\"”'’" \
             and len(block.split()) >= 3
-        for sa, sb in _split_block(text, a, b):
-            for ca, cb in _cut_long(sa, sb, text):
-                sentences.append(Sentence(len(sentences), ca, cb, para, heading))
+        pieces = [p for sa, sb in _split_block(text, a, b) for p in _cut_long(sa, sb, text)]
+        if around is not None and len(pieces) > _MANY_PIECES:
+            pieces = _near_hits(pieces, around)
+        for ca, cb in pieces:
+            sentences.append(Sentence(len(sentences), ca, cb, para, heading))
     return sentences
+
+
+# A paragraph of more pieces than this is no paragraph (a page flattened onto one line): only
+# the pieces with a casualty word, the two before them and the one after are read
+_MANY_PIECES = 40
+
+
+def _near_hits(pieces: list[tuple[int, int]], around: list[int]) -> list[tuple[int, int]]:
+    keep: set[int] = set()
+    for i, (a, b) in enumerate(pieces):
+        j = bisect.bisect_left(around, a)
+        if j < len(around) and around[j] < b:
+            keep.update((i - 2, i - 1, i, i + 1))
+    return [p for i, p in enumerate(pieces) if i in keep]
 
 
 class LineIndex:
