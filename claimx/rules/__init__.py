@@ -11,6 +11,7 @@ Nothing is read at import time: the first call to each loader reads and caches i
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Iterable
@@ -53,6 +54,43 @@ def alternation(phrases: Iterable[str]) -> str:
     """A non-capturing alternation of literal phrases, longest first (so the longest wins)."""
     uniq = sorted(set(phrases), key=lambda s: (-len(s), s))
     return "(?:" + "|".join(phrase(p) for p in uniq) + ")"
+
+
+def _prefix_tree(words: Iterable[str]) -> dict:
+    """The words as nested dicts, one level per character; "" marks where a word ends."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return root
+
+
+def prefix_trie(words: Iterable[str]) -> str:
+    """An alternation of literal words as a prefix tree ("a(?:bduct|ccounted)|..."), which the
+    standard library's re scans several times faster than a flat list. A word that another word
+    starts with ends the branch: finding any of them is all the scan needs."""
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(_prefix_tree(words))
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """An alternation of whole words as a prefix tree that keeps every word ("say" and "says"):
+    a word that continues into a longer one makes the continuation optional."""
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(_prefix_tree(words))
 
 
 def lexicon() -> dict[str, Any]:

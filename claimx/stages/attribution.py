@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import regex
 
 from ..models import Source
-from ..rules import alternation, load, person_nouns
+from ..rules import alternation, load, person_nouns, word_trie
 from ..settings import SETTINGS
-from .casualties import Candidate, lower_same_length, word_trie
+from .casualties import Candidate, lower_same_length
 from .segment import Sentence
 
 

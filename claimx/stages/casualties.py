@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..rules import lexicon, load, nonperson_nouns, person_nouns
+from ..rules import lexicon, load, nonperson_nouns, person_nouns, prefix_trie
 from .numbers import Quantity, find_quantities
 from .segment import Sentence
 
@@ -178,50 +178,10 @@ def classify_by_pattern(t: str) -> str | None:
     return None
 
 
-def _trie(words: list[str]) -> str:
-    """An alternation of literal words as a prefix tree ("a(?:bduct|ccounted)|..."), which the
-    standard library's re scans several times faster than a flat list. A word that another word
-    starts with ends the branch: finding any of them is all the scan needs."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(root)
-
-
-def word_trie(words: list[str]) -> str:
-    """An alternation of whole words as a prefix tree that keeps every word ("say" and "says"):
-    a word that continues into a longer one makes the continuation optional."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
-        return body + "?" if "" in node else body
-
-    return emit(root)
-
-
 @functools.cache
 def prefilter() -> re.Pattern:
     """One pattern that finds any casualty word in lower-cased text: text without one is never read."""
-    return re.compile(_trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
+    return re.compile(prefix_trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
 
 
 @functools.cache

@@ -50,13 +50,12 @@ class _Event:
 def _data() -> dict:
     d = load("events.toml")
     flags = regex.IGNORECASE
-    nouns = sorted(d["incident_nouns"], key=len, reverse=True)
     from ..registry import default_registry
 
     countries = {w.lower().removesuffix("'s").removesuffix("’s") for ws in default_registry().countries.values() for w in ws}
     heads = "|".join(d["place_heads"])
     return {
-        "incident": _phrase_index(nouns),
+        "incident": _phrase_index(d["incident_nouns"]),
         "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
         # compiled when first needed (most texts never get past the probes)
         "cumulative": [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"],

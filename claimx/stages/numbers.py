@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..rules import alternation, lexicon, nonperson_nouns, person_nouns
+from ..rules import alternation, lexicon, nonperson_nouns, person_nouns, word_trie
 from ..settings import SETTINGS
 
 
@@ -112,8 +112,6 @@ def _grammar() -> dict:
     flags = regex.IGNORECASE | regex.VERBOSE
     anchor_words = [*words, *scale_words, "dozen", *vague["plural_units"], *vague["of_units"], "several", "few",
                     "handful", "couple", "many", "numerous", "countless", "number", "half", "scores"]
-    from .casualties import word_trie
-
     # anchors are found in lower-cased text with the standard library's re (a prefix tree of words)
     ANCHOR = r"\d|(?<![\w-])(?:" + word_trie(sorted({" ".join(w.lower().split()) for w in anchor_words})) + r")(?![\w])"
     # the words before an anchor that may start a phrase with it: qualifiers, "between", "a", ...
