@@ -1,6 +1,8 @@
 """Invariants of every extraction: offsets, ids, merging, determinism."""
 from __future__ import annotations
 
+import pytest
+
 import claimx
 from claimx.models import Claim
 
@@ -85,3 +87,24 @@ def test_a_page_flattened_onto_one_line_keeps_the_claims_and_their_sources() -> 
     for c in claimx.extract(text):
         m = c.mentions[0]
         assert text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("text,words", [
+    ("Three soldiers were killed and 12 wounded.", ["killed", "wounded"]),
+    # inside a word is no hit: "skills", "studies" (die), "outshot"
+    ("Her skills were studied; the outshot team lost.", ["lost"]),
+    # offsets count characters, not bytes: letters outside ASCII and an emoji before the hit
+    ("Café 😀 — Zoë said 4 were injured, 2 died.", ["injured", "died"]),
+    # words that contain another casualty word are one hit at their start ("deaths", "shooting")
+    ("Deaths rose after the shooting.", ["deaths", "shooting"]),
+    ("No casualty words at all here.", ["casualty"]),
+    ("Markets rallied.", []),
+])
+def test_keyword_hits_are_word_starts_in_characters(text, words) -> None:
+    from claimx.stages import casualties
+
+    low = casualties.lower_same_length(text)
+    hits = casualties.keyword_hits(low)
+    assert hits == sorted(hits)
+    assert [low[i:i + len(w)] for i, w in zip(hits, words)] == words
+    assert len(hits) == len(words)

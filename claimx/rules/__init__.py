@@ -67,19 +67,6 @@ def _prefix_tree(words: Iterable[str]) -> dict:
     return root
 
 
-def prefix_trie(words: Iterable[str]) -> str:
-    """An alternation of literal words as a prefix tree ("a(?:bduct|ccounted)|..."), which the
-    standard library's re scans several times faster than a flat list. A word that another word
-    starts with ends the branch: finding any of them is all the scan needs."""
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(_prefix_tree(words))
-
-
 def word_trie(words: Iterable[str]) -> str:
     """An alternation of whole words as a prefix tree that keeps every word ("say" and "says"):
     a word that continues into a longer one makes the continuation optional."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..rules import lexicon, load, nonperson_nouns, person_nouns, prefix_trie
+from ..rules import lexicon, load, nonperson_nouns, person_nouns
 from .numbers import Quantity, find_quantities
 from .segment import Sentence
 
@@ -179,9 +179,13 @@ def classify_by_pattern(t: str) -> str | None:
 
 
 @functools.cache
-def prefilter() -> re.Pattern:
-    """One pattern that finds any casualty word in lower-cased text: text without one is never read."""
-    return re.compile(prefix_trie([w.lower() for w in load("casualty.toml")["prefilter"]["words"]]))
+def _prefilter():
+    """One automaton over every casualty word (Aho-Corasick, in C): it reads lower-cased text at
+    a few hundred MB/s, an order of magnitude faster than an alternation of the same words."""
+    import ahocorasick_rs
+
+    words = sorted({w.lower() for w in load("casualty.toml")["prefilter"]["words"]})
+    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 @functools.cache
@@ -202,9 +206,11 @@ _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
 def keyword_hits(low: str) -> list[int]:
-    """Positions of casualty words in lower-cased text, in order. A hit inside a word ("skills",
-    "studies") does not count; testing that after the scan keeps the scan itself fast."""
-    return [i for i in (m.start() for m in prefilter().finditer(low)) if i == 0 or not low[i - 1].isalpha()]
+    """Start positions of casualty words in lower-cased text, in order. A hit inside a word
+    ("skills", "studies") does not count; testing that after the scan keeps the scan itself fast."""
+    starts = {s for _, s, _ in _prefilter().find_matches_as_indexes(low, overlapping=True)
+              if s == 0 or not low[s - 1].isalpha()}
+    return sorted(starts)
 
 
 def worth_reading(text: str, s: Sentence, hits: list[int] | None = None) -> bool:
