@@ -16,6 +16,8 @@ def run(text: str, doc: str = "-", *, registry=None) -> list[Claim]:
         return []       # no casualty word anywhere: nothing to segment or read
     sentences = segment.segment(text, around=hits)
     candidates = casualties.extract_candidates(text, sentences, hits)
+    if not candidates:
+        return []       # casualty words, but no count: nothing to attribute, place or merge
     attribution.attribute(text, sentences, candidates, registry=registry)
     events.assign(text, sentences, candidates)
     return resolve.merge(text, doc, candidates)
