@@ -75,7 +75,12 @@ def test_decode_refuses(data, kind):
 @pytest.mark.parametrize("text,english", [
     (ENGLISH, True), (GERMAN, False), ("Zwölf Tote.", True),  # too short to judge: no warning
     ("Москва. " * 30, False),
-], ids=["english", "german", "short", "cyrillic"])
+    # long texts: the lead alone decides only when it is plainly English
+    (ENGLISH * 40, True), (WESTERN * 30, True), (GERMAN * 30, False),
+    # an English lead of a few lines over a long German text: judged on the first 3,000 characters
+    (ENGLISH[:200] + " " + GERMAN * 30, False),
+], ids=["english", "german", "short", "cyrillic", "long-english", "long-western", "long-german",
+        "english-lead-german-body"])
 def test_looks_english(text, english):
     assert looks_english(text) is english
 
