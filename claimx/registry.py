@@ -268,17 +268,28 @@ class Registry:
         if compiled is None:
             return []
         pat, firsts = compiled
+        words = self._word_starts(text)
+        starts = sorted(p for w in firsts for p in words.get(w, ()))
         hits = []
-        for w in _TOKEN.finditer(text):
-            if w.group().lower() not in firsts:
-                continue
-            m = pat.match(text, w.start())
+        for start in starts:
+            m = pat.match(text, start)
             if m is None:
                 continue
             e = self._exact.get(normalize(m.group()))
             if e is not None and any(e is x for x in entries):
                 hits.append((m.start(), m.end(), e))
         return hits
+
+    def _word_starts(self, text: str) -> dict[str, list[int]]:
+        """Where each word (lower case) of the document starts: one pass over the text serves
+        the look-ups for every shared alias."""
+        memo = self._doc_cache(text)
+        if "words" not in memo:
+            index: dict[str, list[int]] = {}
+            for w in _TOKEN.finditer(text):
+                index.setdefault(w.group().lower(), []).append(w.start())
+            memo["words"] = index
+        return memo["words"]
 
     def source(self, src: str, cue: str, *, text: str | None = None, context: tuple[str, int] | None = None,
                alias: str | None = None) -> Source:
