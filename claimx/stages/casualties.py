@@ -123,6 +123,21 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pa
     return tuple(rules), classes, hedge
 
 
+@functools.cache
+def _needs_automaton():
+    import ahocorasick_rs
+
+    words = sorted({n for r in rules() for n in r.needs})
+    return words, ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
+def _needs_present(low: str) -> set[str]:
+    """Which of the rules' `needs` words occur in a lower-cased sentence (anywhere, as `in`
+    finds them): one pass for all rules."""
+    words, automaton = _needs_automaton()
+    return {words[i] for i, _, _ in automaton.find_matches_as_indexes(low, overlapping=True)}
+
+
 def _needs_at(r: dict) -> str | None:
     where = r.get("needs_at")
     if where not in (None, "before", "after"):
@@ -342,8 +357,9 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
     indefinite = _indefinite_probe().search(text, s.start, s.end) is not None
     first_end = min((q.end for q in quantities), default=0) - s.start
     last_start = max((q.start for q in quantities), default=0) - s.start
+    present = _needs_present(low)
     for rule in rules_:
-        if rule.needs and not any(n in low for n in rule.needs):
+        if rule.needs and present.isdisjoint(rule.needs):
             continue
         if rule.count is None and len(quantities) < rule.min_counts:
             continue        # "8 men and 4 women", "up from 31": a rule about two counts needs two
