@@ -55,7 +55,8 @@ def _data() -> dict:
     countries = {w.lower().removesuffix("'s").removesuffix("’s") for ws in default_registry().countries.values() for w in ws}
     heads = "|".join(d["place_heads"])
     return {
-        "incident": _phrase_index(d["incident_nouns"]),
+        "incident": (incident := _phrase_index(d["incident_nouns"])),
+        "incident_probe": _automaton(incident),
         "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
         # compiled when first needed (most texts never get past the probes)
         "cumulative": [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"],
@@ -89,9 +90,19 @@ def _phrase_index(phrases: list[str]) -> dict[str, list[tuple[tuple[str, ...], t
     return index
 
 
-def _find_phrases(text: str, index: dict) -> list[int]:
+def _automaton(words):
+    """One Aho-Corasick automaton over words: does lower-cased text contain any of them?"""
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(sorted(words), matchkind=ahocorasick_rs.MatchKind.LeftmostFirst)
+
+
+def _find_phrases(text: str, index: dict, probe=None) -> list[int]:
     """Where the phrases of an index start in text, whole words only, without overlaps (the
-    longest phrase at a word wins), case-insensitively."""
+    longest phrase at a word wins), case-insensitively. With `probe` (an automaton of the
+    index's first words), a text in which none of them occurs at all is not split into words."""
+    if probe is not None and not probe.find_matches_as_indexes(text.lower()):
+        return []
     tokens = list(_TOKEN.finditer(text))
     out = []
     i = 0
@@ -128,7 +139,7 @@ def _incident_mentions(clause: str) -> list[str]:
     """Each incident noun of a clause, as 'definite' ("the crash"), 'fresh' ("a car bomb", "two other
     explosions") or 'bare' ("Checkpoint shootings")."""
     out = []
-    for start in _find_phrases(clause, _data()["incident"]):
+    for start in _find_phrases(clause, _data()["incident"], _data()["incident_probe"]):
         before = clause[max(0, start - 40):start].lower().split()[-4:]
         kind = "bare"
         for w in reversed(before):
