@@ -56,14 +56,17 @@ _SUBNATIONAL = frozenset("state regional provincial local district city county m
 _POSSESSIVE = regex.compile(r"'s\b")
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(name: str) -> str:
     """Lower case, no determiners, possessives, accents or punctuation: the key aliases are looked
     up by. Dotted acronyms close up ("U.N." is "un"), hyphens separate words ("al-Shabaab" is "al
     shabaab") and a spaced "&" is "and"."""
-    t = _DOTTED.sub(lambda m: m.group().replace(".", ""), name)
-    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = _DOTTED.sub(lambda m: m.group().replace(".", ""), name) if "." in name else name
+    if not t.isascii():
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
     t = t.lower().replace("’", "'").replace(" & ", " and ")
-    t = _POSSESSIVE.sub("", t)
+    if "'s" in t:
+        t = _POSSESSIVE.sub("", t)
     words = [w for w in _WORD.findall(t.replace("'", "").replace("-", " ")) if w]
     while words and words[0] in ("the", "a", "an"):
         words.pop(0)
