@@ -238,10 +238,41 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
         by_sentence.setdefault(c.sentence.index, []).append(c)
     last = max(by_sentence)
 
+    # look-ups that keep the reading linear in the number of events: the events by kind and key,
+    # and, for each place word, the two latest incidents (by creation) that name it
+    keyed: dict[tuple[str, str], _Event] = {}
+    latest: dict[str, list[int]] = {}
+    number: dict[int, int] = {}         # id(event) -> its index in `events`
+
     def new(kind: str, key: str = "", places=(), dates=()) -> _Event:
-        e = _Event(f"E{len(events) + 1}", kind, key, set(places), set(dates))
+        e = _Event(f"E{len(events) + 1}", kind, key, set(), set(dates))
+        number[id(e)] = len(events)
         events.append(e)
+        keyed.setdefault((kind, key), e)
+        add_places(e, places)
         return e
+
+    def add_places(e: _Event, places) -> None:
+        e.places.update(places)
+        if e.kind != "incident":
+            return
+        n = number[id(e)]
+        for w in {w for p in places for w in p.split()}:
+            top = latest.setdefault(w, [])
+            if n not in top:
+                top.append(n)
+                top.sort(reverse=True)
+                del top[2:]
+
+    def known_incident(places: set[str]) -> _Event | None:
+        """The latest incident other than the current one that shares a place word with `places`."""
+        best = -1
+        for w in {w for p in places for w in p.split()}:
+            for n in latest.get(w, ()):
+                if events[n] is not current:
+                    best = max(best, n)
+                    break
+        return events[best] if best >= 0 else None
 
     current: _Event | None = None      # the running incident (created when its first claim comes)
     pending: tuple[set[str], set[str]] | None = None
@@ -265,12 +296,11 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
             separate = bool(d["separate"].search(clause))
             ctx_places = pending[0] if pending else (current.places if current else set())
             ctx_dates = pending[1] if pending else (current.dates if current else set())
-            known = next((e for e in reversed(events) if e.kind == "incident" and e is not current and places and
-                          _overlap(places, e.places)), None)
+            known = known_incident(places) if places else None
             started = current is not None or pending is not None
             if lead:
                 # the lead tells the headline's story: it only adds places and dates
-                current.places |= places
+                add_places(current, places)
                 current.dates |= dates
             elif known is not None and not (pending and _overlap(places, pending[0])):
                 # back to an incident named before ("In Zaporizhzhia, the drone hit a bus stop")
@@ -280,7 +310,7 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
                 # another incident: "a car bomb in Baghdad", "two other explosions", "a separate attack"
                 current, pending = None, (set(places), set(dates))
             elif current is not None and not current.places and places and incident:
-                current.places |= places
+                add_places(current, places)
             elif pending is not None:
                 pending[0].update(places if incident else ())
             mine = [c for c in by_sentence.get(s.index, []) if a <= c.q.start < b]
@@ -291,15 +321,13 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
                 near = _near(text, a, b, c)
                 scope = _scope(near)
                 if scope is not None:
-                    e = next((e for e in events if e.kind == "cumulative" and e.key == scope), None) or \
-                        new("cumulative", scope)
+                    e = keyed.get(("cumulative", scope)) or new("cumulative", scope)
                     c.event = e.id
                     previous = c
                     continue
                 anchor = _background(clause, near)
                 if anchor is not None and current is not None:
-                    e = next((e for e in events if e.kind == "background" and e.key == anchor), None) or \
-                        new("background", anchor)
+                    e = keyed.get(("background", anchor)) or new("background", anchor)
                     c.event = e.id
                     continue
                 if previous is not None and previous.source is not None and c.source is not None and \
