@@ -9,6 +9,7 @@ claim of its own. Breakdowns and revisions keep a link to the claim they depend 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import regex
@@ -21,6 +22,7 @@ _NAME_WORDS = regex.compile(r"[^\W_]+")
 _DROP = frozenset({"the", "a", "an", "s"})
 
 
+@functools.lru_cache(maxsize=4096)     # merging compares the same few names again and again
 def name_words(name: str | None) -> tuple[str, ...]:
     if not name:
         return ()
@@ -31,8 +33,13 @@ def name_words(name: str | None) -> tuple[str, ...]:
 _ACRONYM = regex.compile(r"\b\p{Lu}{2,}[\p{Lu}\d-]*\b")
 
 
-def _acronyms(s: Source) -> set[str]:
-    return {a for a in _ACRONYM.findall(f"{s.text} {s.name}") if len(a) >= 2}
+def _acronyms(s: Source) -> frozenset[str]:
+    return _acronyms_of(f"{s.text} {s.name}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _acronyms_of(text: str) -> frozenset[str]:
+    return frozenset(a for a in _ACRONYM.findall(text) if len(a) >= 2)
 
 
 def same_source(a: Source | None, b: Source | None) -> bool:
