@@ -231,6 +231,10 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
     """Set `event` on every candidate."""
     if not candidates:
         return candidates
+    if len(candidates) == 1:
+        # no event exists before the first claim comes, so the first claim always starts E1
+        candidates[0].event = "E1"
+        return candidates
     d = _data()
     events: list[_Event] = []
     by_sentence: dict[int, list[Candidate]] = {}
