@@ -51,13 +51,23 @@ _BULLET = regex.compile(r"^\s*(?:[•·▪►\-*–]|\d{1,2}[.)])\s+")
 # a candidate sentence end: terminal punctuation, closing quotes/brackets, white space, a new start
 _END = regex.compile(r"""[.!?]+["”’'»)\]]*(?=\s+["“‘'«(\[]?[\p{Lu}\d])""")
 _WORD_BEFORE = regex.compile(r"([\w.'’-]+)$")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PLAIN_GAPS = frozenset(" \t\n\r\"“”(«")     # characters that can never be part of a word before a dot
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Does the period at `dot` end an abbreviation or an initial rather than a sentence?"""
     if text[dot] != ".":
         return False
-    m = _WORD_BEFORE.search(text, max(0, dot - 30), dot)
+    lo = max(0, dot - 30)
+    j = dot
+    while j > lo and text[j - 1] in _ASCII_LETTERS:
+        j -= 1
+    if j < dot and (j == lo or text[j - 1] in _PLAIN_GAPS):
+        # the common case, a plain word after a space: what _WORD_BEFORE would find, found faster
+        core = text[j:dot].lower()
+        return len(core) == 1 or core in _ABBREV
+    m = _WORD_BEFORE.search(text, lo, dot)
     if not m:
         return False
     word = m.group(1)
