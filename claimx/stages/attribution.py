@@ -22,6 +22,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -81,8 +82,9 @@ class Ref:
     source: Source
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """A word or punctuation mark of a sentence (a tuple: sentences have many and are read often)."""
+
     start: int
     end: int
     text: str
