@@ -52,6 +52,9 @@ T_ADV_FLOOR = 0.05     # ... or under 0.05 s at 4x (too fast to matter)
 HUGE_TIMEOUT = 4.0     # the huge document gets this many times the separate files' wall time (>= 60 s)
 BUSY = 0.9             # CPU time / wall time below this: the machine was busy, wall times suffer
 CHANGE = 0.10          # --compare calls a change under 10% noise (runs of the same code differ that much)
+# real news, for scale: the shared corpora beside the project, when present (read in place, never copied)
+SHARED = ROOT.parent / "shared" / "corpus"
+REAL = ("wikievents", "gva-semeval18", "constructed")
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,30 @@ def measure_corpus(r: Runner, claimx_bin: str, kind: str, mode: Mode, cold: floa
     return res
 
 
+def measure_real(r: Runner, mode: Mode, timeout: float) -> dict:
+    """In-process claimx.read + claimx.extract over the real articles of the shared corpora (not
+    part of the targets: they show how the generated inputs compare with real reporting)."""
+    out: dict = {}
+    for name in REAL:
+        texts = sorted((SHARED / name / "texts").glob("*.txt"))
+        if not texts:
+            continue
+        lst = write_list(r.work / f"real-{name}.list", texts)
+        run, data = r.worker(f"real {name}: in-process claimx.extract", ["extract", str(lst), "--min-seconds",
+                                                                       str(mode.inproc_seconds)], timeout=timeout)
+        if not data:
+            out[name] = {"error": "timeout" if run.timed_out else f"exit {run.rc}"}
+            continue
+        data["mb_s"] = _mbs(data["bytes"], data["extract_seconds"])
+        data["mb_s_with_read"] = _mbs(data["bytes"], data["extract_seconds"] + data["read_seconds"])
+        data["claims_per_s"] = data["claims"] / data["extract_seconds"] if data["extract_seconds"] else None
+        data["claims_per_kb"] = data["claims"] / (data["bytes"] / 1000) if data["bytes"] else None
+        log(f"  real {name}: {data['docs']} documents, {_fmt(data['mb_s'], '.3f')} MB/s, "
+            f"{_fmt(data['claims_per_kb'], '.2f')} claims/KB")
+        out[name] = data
+    return out
+
+
 def measure_baseline(r: Runner, kind: str, mode: Mode, claimx_res: dict) -> dict:
     lst = r.work / f"{kind}-1x.list"
     run, data = r.worker(f"baseline {kind}: quantulum3 over keyword sentences (sampled)",
@@ -456,6 +483,8 @@ def metrics(res: dict) -> dict:
         put(f"{kind}.rss_8x", _mb(c["memory"]["rss_8x_kb"]), "MB", "lower")
         put(f"{kind}.huge.wall", None if c["huge"].get("timed_out") else c["huge"].get("wall"), "s", "lower")
         put(f"{kind}.huge.ratio", c["huge"].get("ratio"), "x", "lower")
+    for name, d in res.get("real", {}).items():
+        put(f"real.{name}.mb_s", d.get("mb_s"), "MB/s", "higher")
     b = res.get("baseline", {})
     if b:
         put("quantulum3.cold_start.median", b["cold_start"]["median"], "s", "lower")
@@ -550,6 +579,24 @@ def report(res: dict) -> str:
                        f"{'timeout after ' + _fmt_s(h['timeout_seconds']) if h['timed_out'] else _fmt_s(h['wall'])}, "
                        f"{ratio}x the separate files' net time"
                        + ("" if h["timed_out"] else f", {h['claims']} claims, peak {_fmt(_mb(h['max_rss_kb']), '.0f')} MB"))
+        out.append("")
+    real = res.get("real")
+    if real:
+        out.append("Real articles, for scale (in-process claimx.extract over the shared corpora beside the project; "
+                   "not a target)")
+        rows = []
+        for name, d in real.items():
+            if "error" in d:
+                rows.append([name, d["error"]] + [""] * 5)
+                continue
+            rows.append([name, str(d["docs"]), f"{d['bytes'] / 1e3:.0f}", _fmt(d["claims_per_kb"], ".2f"),
+                         _fmt(d["mb_s"], ".3f"), _fmt(d["mb_s_with_read"], ".3f"), _fmt(d["claims_per_s"], ".0f")])
+        gen = [(k, c["inprocess"]) for k, c in res["corpora"].items() if "error" not in c["inprocess"]]
+        for kind, ip in gen:
+            rows.append([f"(generated {kind}, 1x)", str(ip["docs"]), f"{ip['bytes'] / 1e3:.0f}",
+                         _fmt(ip["claims"] / (ip["bytes"] / 1000), ".2f") if ip["bytes"] else "—",
+                         _fmt(ip["mb_s"], ".3f"), _fmt(ip["mb_s_with_read"], ".3f"), _fmt(ip["claims_per_s"], ".0f")])
+        out.append(table(rows, ["corpus", "documents", "KB", "claims/KB", "MB/s", "MB/s with read", "claims/s"]))
         out.append("")
     b = res.get("baseline")
     if b:
@@ -712,6 +759,9 @@ def run_bench(args, mode: Mode, out_dir: Path) -> dict:
     for kind in corpus.KINDS:
         log(f"corpus: {kind}")
         res["corpora"][kind] = measure_corpus(r, claimx_bin, kind, mode, cold, cold_cpu, args.corpus_timeout)
+    if SHARED.is_dir() and not args.no_real:
+        log(f"real articles: {SHARED}")
+        res["real"] = measure_real(r, mode, args.corpus_timeout)
     if not args.no_baseline:
         log("baseline: quantulum3")
         res["baseline"] = {"cold_start": baseline_cold(r, mode)}
@@ -785,6 +835,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus-timeout", type=float, default=1800.0, help="hard timeout per corpus run, seconds")
     ap.add_argument("--cpu", type=int, help="the CPU to pin to (default: the last one allowed)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the quantulum3 baseline")
+    ap.add_argument("--no-real", action="store_true",
+                    help="skip the real articles of ../shared/corpus (measured only when that folder exists)")
     ap.add_argument("--no-adversarial", action="store_true", help="skip the adversarial inputs")
     ap.add_argument("--keep-inputs", action="store_true", help="keep the generated inputs in OUT/work")
     args = ap.parse_args(argv)

@@ -116,3 +116,16 @@ def test_adversarial_inputs_scale(name):
     assert 2.5 < len(big) / len(small) < 5
     if name == "long_line":
         assert "\n" not in big.rstrip("\n") and "." not in big
+
+
+def test_smoke_measures_the_real_articles_when_the_shared_corpus_is_beside_the_project(smoke):
+    _out, proc, res = smoke
+    shared = BENCH.parent.parent / "shared" / "corpus"
+    if not (shared / "wikievents" / "texts").is_dir():
+        pytest.skip("../shared/corpus is not beside the project: the real-article measure is skipped")
+    assert set(res["real"]) == {"wikievents", "gva-semeval18", "constructed"}
+    for name, d in res["real"].items():
+        assert d["docs"] == len(list((shared / name / "texts").glob("*.txt"))), name
+        assert d["claims"] > 0 and d["mb_s"] > 0, name
+        assert f"real.{name}.mb_s" in res["metrics"]
+    assert "Real articles, for scale" in proc.stdout
