@@ -67,6 +67,15 @@ def _prefix_tree(words: Iterable[str]) -> dict:
     return root
 
 
+def automaton(words: Iterable[str]):
+    """One Aho-Corasick automaton (ahocorasick-rs, compiled) over literal words, to find them in
+    lower-cased text at a few hundred MB/s: an order of magnitude faster than an alternation of
+    the same words, and nothing to compile. Its matches are (word index, start, end), in characters."""
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
 def word_trie(words: Iterable[str]) -> str:
     """An alternation of whole words as a prefix tree that keeps every word ("say" and "says"):
     a word that continues into a longer one makes the continuation optional."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..rules import load
+from ..rules import automaton, load
 from .casualties import Candidate
 from .segment import Sentence
 
@@ -44,6 +44,7 @@ class _Event:
     key: str = ""
     places: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
+    n: int = 0                     # its place in the document's events (E1 is 0)
 
 
 @functools.cache
@@ -56,7 +57,7 @@ def _data() -> dict:
     heads = "|".join(d["place_heads"])
     return {
         "incident": (incident := _phrase_index(d["incident_nouns"])),
-        "incident_probe": _automaton(incident),
+        "incident_probe": automaton(sorted(incident)),   # does a clause have any of their first words?
         "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
         # compiled when first needed (most texts never get past the probes)
         "cumulative": [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"],
@@ -88,13 +89,6 @@ def _phrase_index(phrases: list[str]) -> dict[str, list[tuple[tuple[str, ...], t
     for options in index.values():
         options.sort(key=lambda o: -len(o[0]))
     return index
-
-
-def _automaton(words):
-    """One Aho-Corasick automaton over words: does lower-cased text contain any of them?"""
-    import ahocorasick_rs
-
-    return ahocorasick_rs.AhoCorasick(sorted(words), matchkind=ahocorasick_rs.MatchKind.LeftmostFirst)
 
 
 def _find_phrases(text: str, index: dict, probe=None) -> list[int]:
@@ -246,11 +240,9 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
     # and, for each place word, the two latest incidents (by creation) that name it
     keyed: dict[tuple[str, str], _Event] = {}
     latest: dict[str, list[int]] = {}
-    number: dict[int, int] = {}         # id(event) -> its index in `events`
 
     def new(kind: str, key: str = "", places=(), dates=()) -> _Event:
-        e = _Event(f"E{len(events) + 1}", kind, key, set(), set(dates))
-        number[id(e)] = len(events)
+        e = _Event(f"E{len(events) + 1}", kind, key, set(), set(dates), len(events))
         events.append(e)
         keyed.setdefault((kind, key), e)
         add_places(e, places)
@@ -260,11 +252,10 @@ def assign(text: str, sentences: list[Sentence], candidates: list[Candidate]) ->
         e.places.update(places)
         if e.kind != "incident":
             return
-        n = number[id(e)]
         for w in {w for p in places for w in p.split()}:
             top = latest.setdefault(w, [])
-            if n not in top:
-                top.append(n)
+            if e.n not in top:
+                top.append(e.n)
                 top.sort(reverse=True)
                 del top[2:]
 
