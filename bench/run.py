@@ -269,6 +269,17 @@ def write_list(path: Path, files: list[Path]) -> Path:
     return path
 
 
+def _inprocess_rates(data: dict) -> dict:
+    """The rates of a `worker.py extract` result, added to it: MB/s (wall, CPU, with reading the
+    files), claims per second and claims per KB of text."""
+    data["mb_s"] = _mbs(data["bytes"], data["extract_seconds"])
+    data["mb_s_cpu"] = _mbs(data["bytes"], data["extract_cpu_seconds"])
+    data["mb_s_with_read"] = _mbs(data["bytes"], data["extract_seconds"] + data["read_seconds"])
+    data["claims_per_s"] = data["claims"] / data["extract_seconds"] if data["extract_seconds"] else None
+    data["claims_per_kb"] = data["claims"] / (data["bytes"] / 1000) if data["bytes"] else None
+    return data
+
+
 def measure_corpus(r: Runner, claimx_bin: str, kind: str, mode: Mode, cold: float, cold_cpu: float,
                    timeout: float) -> dict:
     n8 = mode.docs * SCALES[-1]
@@ -308,10 +319,7 @@ def measure_corpus(r: Runner, claimx_bin: str, kind: str, mode: Mode, cold: floa
     run, data = r.worker(f"{kind} 1x: in-process claimx.extract", ["extract", str(lst), "--min-seconds",
                                                                      str(mode.inproc_seconds)], timeout=timeout)
     if data:
-        data["mb_s"] = _mbs(data["bytes"], data["extract_seconds"])
-        data["mb_s_cpu"] = _mbs(data["bytes"], data["extract_cpu_seconds"])
-        data["mb_s_with_read"] = _mbs(data["bytes"], data["extract_seconds"] + data["read_seconds"])
-        data["claims_per_s"] = data["claims"] / data["extract_seconds"] if data["extract_seconds"] else None
+        _inprocess_rates(data)
         data["process_max_rss_kb"] = run.max_rss_kb
         log(f"  {kind} in-process: {_fmt(data['mb_s'], '.3f')} MB/s, {_fmt(data['claims_per_s'], '.0f')} claims/s")
     res["inprocess"] = data if data else {"error": "timeout" if run.timed_out else f"exit {run.rc}"}
@@ -359,10 +367,7 @@ def measure_real(r: Runner, mode: Mode, timeout: float) -> dict:
         if not data:
             out[name] = {"error": "timeout" if run.timed_out else f"exit {run.rc}"}
             continue
-        data["mb_s"] = _mbs(data["bytes"], data["extract_seconds"])
-        data["mb_s_with_read"] = _mbs(data["bytes"], data["extract_seconds"] + data["read_seconds"])
-        data["claims_per_s"] = data["claims"] / data["extract_seconds"] if data["extract_seconds"] else None
-        data["claims_per_kb"] = data["claims"] / (data["bytes"] / 1000) if data["bytes"] else None
+        _inprocess_rates(data)
         log(f"  real {name}: {data['docs']} documents, {_fmt(data['mb_s'], '.3f')} MB/s, "
             f"{_fmt(data['claims_per_kb'], '.2f')} claims/KB")
         out[name] = data
@@ -585,17 +590,13 @@ def report(res: dict) -> str:
         out.append("Real articles, for scale (in-process claimx.extract over the shared corpora beside the project; "
                    "not a target)")
         rows = []
-        for name, d in real.items():
+        named = [*real.items(), *((f"(generated {k}, 1x)", c["inprocess"]) for k, c in res["corpora"].items())]
+        for name, d in named:
             if "error" in d:
                 rows.append([name, d["error"]] + [""] * 5)
                 continue
-            rows.append([name, str(d["docs"]), f"{d['bytes'] / 1e3:.0f}", _fmt(d["claims_per_kb"], ".2f"),
+            rows.append([name, str(d["docs"]), f"{d['bytes'] / 1e3:.0f}", _fmt(d.get("claims_per_kb"), ".2f"),
                          _fmt(d["mb_s"], ".3f"), _fmt(d["mb_s_with_read"], ".3f"), _fmt(d["claims_per_s"], ".0f")])
-        gen = [(k, c["inprocess"]) for k, c in res["corpora"].items() if "error" not in c["inprocess"]]
-        for kind, ip in gen:
-            rows.append([f"(generated {kind}, 1x)", str(ip["docs"]), f"{ip['bytes'] / 1e3:.0f}",
-                         _fmt(ip["claims"] / (ip["bytes"] / 1000), ".2f") if ip["bytes"] else "—",
-                         _fmt(ip["mb_s"], ".3f"), _fmt(ip["mb_s_with_read"], ".3f"), _fmt(ip["claims_per_s"], ".0f")])
         out.append(table(rows, ["corpus", "documents", "KB", "claims/KB", "MB/s", "MB/s with read", "claims/s"]))
         out.append("")
     b = res.get("baseline")

@@ -91,11 +91,11 @@ def _phrase_index(phrases: list[str]) -> dict[str, list[tuple[tuple[str, ...], t
     return index
 
 
-def _find_phrases(text: str, index: dict, probe=None) -> list[int]:
+def _find_phrases(text: str, index: dict, probe) -> list[int]:
     """Where the phrases of an index start in text, whole words only, without overlaps (the
-    longest phrase at a word wins), case-insensitively. With `probe` (an automaton of the
-    index's first words), a text in which none of them occurs at all is not split into words."""
-    if probe is not None and not probe.find_matches_as_indexes(text.lower()):
+    longest phrase at a word wins), case-insensitively. `probe` is an automaton of the index's
+    first words: a text in which none of them occurs at all is not split into words."""
+    if not probe.find_matches_as_indexes(text.lower()):
         return []
     tokens = list(_TOKEN.finditer(text))
     out = []
