@@ -54,10 +54,8 @@ import glob
 import hashlib
 import json
 import os
-import signal
 import stat
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -65,6 +63,7 @@ from . import __version__
 from .errors import ClaimxError, InputError, UsageError
 from .reader import display_name, documents_from_bytes, input_kind, read_bytes
 from .settings import SETTINGS
+from .workers import run_pool, usable_cores, warm_up
 
 STATE_FORMAT = "claimx/batch-state@1"
 INTERNAL_DIR = ".claimx"
@@ -597,119 +596,23 @@ def _internal(exc: BaseException) -> str:
     return f"internal error ({type(exc).__name__}: {exc}); please report it"
 
 
-# ------------------------------------------------------------------------------------------------
-# worker processes: one pipe each, so the parent always knows which input a dead worker held
-
-def _worker_main(conn, lock_fd: int | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-    if lock_fd is not None:  # the lock must die with the parent, not live on in a worker
-        with contextlib.suppress(OSError):
-            os.close(lock_fd)
-    parent = os.getppid()
-    while True:
-        while not conn.poll(0.5):
-            if os.getppid() != parent:  # the parent was killed: stop
-                return
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        try:
-            result = process_input(job)
-        except Exception as exc:
-            result = {"status": "error", "errors": [_error(job["rel"], "internal", _internal(exc))]}
-        try:
-            conn.send(result)
-        except OSError:
-            return
-
-
-def _mp_context():
-    import multiprocessing
-
+def _work(job: dict) -> dict:
+    """A worker's job: `process_input`, with a bug in it reported for this input alone."""
     try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - platforms without fork
-        return multiprocessing.get_context()
+        return process_input(job)
+    except Exception as exc:
+        return {"status": "error", "errors": [_error(job["rel"], "internal", _internal(exc))]}
+
+
+def _died(job: dict, how: str) -> dict:
+    return {"status": "error", "errors": [_error(
+        job["rel"], "worker_died", f"the worker process reading it died ({how}); tried again next run")]}
 
 
 def _run_jobs(jobs: list[dict], n: int, lock_fd: int | None, on_result: Callable[[dict, dict], None]) -> None:
-    """Run `jobs` on `n` worker processes, calling `on_result(job, result)` in the parent as each
-    finishes. A worker that dies is reported as an error for the input it held and replaced."""
-    from multiprocessing.connection import wait
-
-    ctx = _mp_context()
-    pending = deque(jobs)
-    workers: dict = {}  # parent end of the pipe -> [process, job or None]
-
-    def spawn():
-        parent_end, child_end = ctx.Pipe()
-        proc = ctx.Process(target=_worker_main, args=(child_end, lock_fd), daemon=True, name="claimx-batch")
-        proc.start()
-        child_end.close()
-        workers[parent_end] = [proc, None]
-        return parent_end
-
-    def feed(conn) -> None:
-        while pending:
-            job = pending.popleft()
-            try:
-                conn.send(job)
-            except OSError:  # it died before taking the job
-                pending.appendleft(job)
-                workers.pop(conn)[0].join(1)
-                conn = spawn()
-                continue
-            workers[conn][1] = job
-            return
-
-    def died(conn, proc, job) -> None:
-        proc.join(5)
-        code = proc.exitcode
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        workers.pop(conn)
-        conn.close()
-        on_result(job, {"status": "error", "errors": [_error(
-            job["rel"], "worker_died", f"the worker process reading it died ({how}); tried again next run")]})
-        if pending:
-            feed(spawn())
-
-    try:
-        for _ in range(min(n, len(pending))):
-            spawn()
-        for conn in list(workers):
-            feed(conn)
-        while any(job is not None for _, job in workers.values()):
-            busy = {conn: w for conn, w in workers.items() if w[1] is not None}
-            ready = set(wait(list(busy) + [w[0].sentinel for w in busy.values()]))
-            for conn, (proc, job) in busy.items():
-                if conn in ready or (proc.sentinel in ready and conn.poll(0)):
-                    try:
-                        result = conn.recv()
-                    except (EOFError, OSError):
-                        died(conn, proc, job)
-                        continue
-                    workers[conn][1] = None
-                    on_result(job, result)
-                    feed(conn)
-                elif proc.sentinel in ready:
-                    died(conn, proc, job)
-    except BaseException:
-        for proc, _ in workers.values():
-            proc.terminate()
-        raise
-    finally:
-        for conn, (proc, _) in workers.items():
-            with contextlib.suppress(OSError):
-                conn.send(None)
-        for conn, (proc, _) in workers.items():
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-            conn.close()
+    """Run `jobs` on `n` worker processes (claimx.workers), calling `on_result(job, result)` in the
+    parent as each finishes. A worker that dies is reported as an error for the input it held."""
+    run_pool(jobs, n, _work, on_result, _died, lock_fd=lock_fd, name="claimx-batch")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -789,14 +692,6 @@ def _state_lines(state: dict) -> list[bytes]:
 
 def _save_state(path: str, state: dict, durable: bool) -> None:
     _replace_all([(path, _state_lines(state))], durable=durable)
-
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def run_batch(paths: list[str], out_dir: str, options: BatchOptions = BatchOptions(),
@@ -910,7 +805,7 @@ class _Run:
                 jobs.append(self.job(inp, entry, redo=self.opts.force or bool(entry and entry.get("retry"))))
         s.deleted = len(set(self.prev_inputs) - set(self.inputs))
 
-        n = min(self.opts.jobs or default_jobs(), len(jobs))
+        n = min(self.opts.jobs or usable_cores(), len(jobs))
         s.jobs = n
         _REGISTRY = self.registry  # inherited by the forked workers
         _CRASH = os.environ.get("CLAIMX_BATCH_CRASH") or None
@@ -925,7 +820,7 @@ class _Run:
                     self.entries.pop(rel, None)
                 again = [self.job(self.inputs[rel], None, redo=True) for rel in bad]
                 _warm_up(self.registry, again)
-                s.jobs = min(self.opts.jobs or default_jobs(), len(again))
+                s.jobs = min(self.opts.jobs or usable_cores(), len(again))
                 _run_jobs(again, s.jobs, self.lock_fd, self.on_result)
                 bad = self.merge()
                 for rel in bad:
@@ -1090,12 +985,7 @@ class _Run:
 
 
 def _warm_up(registry, jobs: list[dict]) -> None:
-    """Compile the rules (and import the HTML extractor) once, before the workers fork."""
-    import claimx
-
-    claimx.extract("Three people were killed, police said.", registry=registry)
-    if any(j["kind"] == "html" for j in jobs):
-        import trafilatura  # noqa: F401
+    warm_up(registry, html=any(j["kind"] == "html" for j in jobs))
 
 
 def _size(path: str) -> int | None:

@@ -13,7 +13,7 @@ them the same way.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Callable, NoReturn, Optional
 
 import typer
 
@@ -77,12 +77,16 @@ def _fails(build, path: str) -> bool:
 # ------------------------------------------------------------------------------------------------
 # messages
 
+def _say(kind: str, message: str) -> None:
+    print(f"claimx: {kind}: {message}", file=sys.stderr, flush=True)
+
+
 def error(message: str) -> None:
-    print(f"claimx: error: {message}", file=sys.stderr, flush=True)
+    _say("error", message)
 
 
 def warning(message: str) -> None:
-    print(f"claimx: warning: {message}", file=sys.stderr, flush=True)
+    _say("warning", message)
 
 
 def usage_exit(exc: ClaimxError) -> NoReturn:
@@ -124,6 +128,10 @@ def extract(
     explain: ExplainOption = False,
     sources: SourcesOption = None,
     max_bytes: MaxBytesOption = SETTINGS.max_bytes,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", metavar="N", min=0,
+        help="Read the inputs on N worker processes (0: one per core); the output is the same, "
+             "in the same order.")] = 1,
 ) -> None:
     """Extract casualty claims (claimx/claim@1 records) from each input, in order."""
     try:
@@ -133,8 +141,9 @@ def extract(
     fmt = resolve_format(fmt)
     out = render.writer(fmt, data_stream(fmt), explain)
     failed = read = 0
-    for path in paths:
-        claims, ok = _extract_one(path, registry, max_bytes)
+
+    def done(path: str, claims, ok: bool) -> None:
+        nonlocal failed, read
         if claims is not None:
             try:
                 out.write(claims)
@@ -146,49 +155,105 @@ def extract(
             failed += 1
         else:
             read += 1
+
+    if jobs != 1 and len(paths) > 1:
+        _extract_parallel(paths, registry, max_bytes, jobs, done)
+    else:
+        for path in paths:
+            done(path, *_extract_one(path, registry, max_bytes))
     out.close()
     if fmt is Format.table and read and out.count == 0:  # an empty screen would look like a hang
         print("claimx: no claims found", file=sys.stderr)
     raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
 
 
-def _extract_one(path: str, registry, max_bytes: int):
+def _extract_one(path: str, registry, max_bytes: int, say: Callable[[str, str], None] | None = None):
     """(the claims of every document in one input, whether all of it could be read); the claims
     are None after reporting why the input could not be read at all. An HTML page is its article
-    text, a JSONL dump one document per line (a line that cannot be used is reported)."""
+    text, a JSONL dump one document per line (a line that cannot be used is reported).
+    Errors and warnings go to `say(kind, message)`: printed at once unless a worker collects them."""
     import claimx
     from .reader import documents
 
+    say = say or _say
     try:
         claims, ok = [], True
         for doc in documents(path, max_bytes=max_bytes):
             if isinstance(doc, InputError):
-                error(f"{doc.path}: {doc.reason}")
+                say("error", f"{doc.path}: {doc.reason}")
                 ok = False
                 continue
             for w in doc.warnings:
-                warning(w)
+                say("warning", w)
             found = claimx.extract(doc.text, doc.doc, registry=registry)
             claims.extend(c.with_(doc_meta=dict(doc.meta)) if doc.meta else c for c in found)
         return claims, ok
     except InputError as exc:
-        error(f"{exc.path}: {exc.reason}")
+        say("error", f"{exc.path}: {exc.reason}")
     except ClaimxError as exc:
         from .reader import display_name
 
-        error(f"{display_name(path)}: {exc}")
+        say("error", f"{display_name(path)}: {exc}")
     except BrokenPipeError:  # stdout went away: click ends the run quietly
         raise
     except Exception as exc:
-        return _internal_error(path, exc), False
+        return _internal_error(path, exc, say), False
     return None, False
 
 
-def _internal_error(path: str, exc: Exception) -> None:
+def _internal_error(path: str, exc: Exception, say: Callable[[str, str], None] | None = None) -> None:
     """A bug in claimx: reported for this input, which must not hide the other inputs' claims."""
     from .reader import display_name
 
-    error(f"{display_name(path)}: internal error ({type(exc).__name__}: {exc}); please report it")
+    (say or _say)("error", f"{display_name(path)}: internal error ({type(exc).__name__}: {exc}); please report it")
+
+
+# `extract --jobs`: the registry and size limit the forked workers inherit from the parent
+_WORKER: dict = {}
+
+
+def _extract_job(path: str):
+    """A worker's job: one input's claims, with its messages kept to be printed in input order."""
+    said: list[tuple[str, str]] = []
+    claims, ok = _extract_one(path, _WORKER["registry"], _WORKER["max_bytes"], lambda k, m: said.append((k, m)))
+    return claims, ok, said
+
+
+def _extract_died(path: str, how: str):
+    from .reader import display_name
+
+    return None, False, [("error", f"{display_name(path)}: the worker process reading it died ({how})")]
+
+
+def _extract_parallel(paths: list[str], registry, max_bytes: int, jobs: int, done) -> None:
+    """`done(path, claims, ok)` for every input in order, the inputs read on worker processes.
+    Standard input is read by this process, in its place among the others."""
+    from .reader import input_kind
+    from .workers import run_pool, usable_cores, warm_up
+
+    def deliver(path: str, result) -> None:
+        claims, ok, said = result
+        for kind, message in said:
+            _say(kind, message)
+        done(path, claims, ok)
+
+    n = jobs or usable_cores()
+    warm_up(registry, html=any(input_kind(p) == "html" for p in paths))
+    _WORKER.update(registry=registry, max_bytes=max_bytes)
+    try:
+        run: list[str] = []
+        for path in [*paths, None]:
+            if path is None or path == "-":
+                if run:
+                    run_pool(run, min(n, len(run)), _extract_job, deliver, _extract_died, ordered=True,
+                             window=8 * n, name="claimx-extract")
+                    run = []
+                if path is not None:
+                    done(path, *_extract_one(path, registry, max_bytes))
+            else:
+                run.append(path)
+    finally:
+        _WORKER.clear()
 
 
 @app.command("eval")

@@ -277,6 +277,81 @@ def test_unexpected_exception_is_an_error_for_that_input(tmp_path, monkeypatch):
     assert {r["doc"] for r in records_of(result, SHORT)} == {good}
 
 
+# ------------------------------------------------------------------------------------------------
+# --jobs: the same output on worker processes
+
+def _many_inputs(tmp_path: Path, example) -> list[str]:
+    """The example, articles of varied size, inputs that cannot be read and standard input."""
+    path, _ = example
+    inputs = [path]
+    for i in range(12):
+        inputs.append(_write(tmp_path, f"a{i:02d}.txt", f"{i + 2} soldiers were killed and {3 * i + 1} wounded "
+                                                        f"in a raid on the town of Veska {i}, the army said.\n" * (i % 4 + 1)))
+        if i == 3:
+            inputs += [str(tmp_path / "missing.txt"), "-", path]
+        if i == 8:
+            inputs.append(_write(tmp_path, "blob.bin", b"\x7fELF\x02\x01\x01\x00binary"))
+    inputs.append(_write(tmp_path, "german.txt", GERMAN))
+    return inputs
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("jobs", ["2", "3", "0"])
+def test_jobs_give_the_serial_output_and_messages_in_input_order(tmp_path, example, fmt, jobs):
+    inputs = _many_inputs(tmp_path, example)
+    serial = run("extract", "-f", fmt, *inputs, input=SHORT)
+    parallel = run("extract", "-f", fmt, "--jobs", jobs, *inputs, input=SHORT)
+    assert serial.exit_code == parallel.exit_code == 1
+    assert parallel.stdout == serial.stdout and parallel.stderr == serial.stderr
+    assert "missing.txt: no such file" in parallel.stderr and "blob.bin" in parallel.stderr
+    if fmt == "jsonl":
+        docs = [r["doc"] for r in records_of(parallel)]
+        assert "-" in docs and docs.index("-") < docs.index(inputs[-3])
+
+
+def test_jobs_a_worker_that_dies_is_an_error_for_its_input_alone(tmp_path, example, monkeypatch):
+    import signal
+
+    inputs = _many_inputs(tmp_path, example)
+    victim = inputs[7]
+    real = claimx.extract
+
+    def extract(text, doc="-", **kw):
+        if doc == victim:
+            os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does
+        return real(text, doc, **kw)
+
+    expected = [r for r in records_of(run("extract", *inputs, input=SHORT)) if r["doc"] != victim]
+    monkeypatch.setattr(claimx, "extract", extract)
+    result = run("extract", "-j", "2", *inputs, input=SHORT)
+    assert result.exit_code == 1
+    assert f"claimx: error: {victim}: the worker process reading it died (killed by signal 9)\n" in result.stderr
+    assert records_of(result) == expected
+
+
+def test_jobs_an_exception_in_a_worker_is_reported_as_in_a_serial_run(tmp_path, monkeypatch):
+    good = _write(tmp_path, "good.txt", SHORT)
+    boom = _write(tmp_path, "boom.txt", "Five people were killed on Tuesday.\n")
+    real = claimx.extract
+
+    def extract(text, doc="-", **kw):
+        if doc == boom:
+            raise RuntimeError("rule exploded")
+        return real(text, doc, **kw)
+
+    monkeypatch.setattr(claimx, "extract", extract)
+    result = run("extract", "--jobs", "2", good, boom, good)
+    assert result.exit_code == 1
+    assert result.stderr == f"claimx: error: {boom}: internal error (RuntimeError: rule exploded); please report it\n"
+    assert [r["doc"] for r in records_of(result, SHORT)].count(good) == 2 * len(records_of(run("extract", good)))
+
+
+def test_jobs_must_not_be_negative(example):
+    path, _ = example
+    result = run("extract", "--jobs", "-1", path)
+    assert result.exit_code == 2 and result.stdout == ""
+
+
 # (id, sources file content or None for a missing file, words in the message)
 BAD_SOURCES = [
     ("missing", None, "no such sources file"),
@@ -409,6 +484,17 @@ def test_process_stops_quietly_when_the_reader_goes_away(example):
     proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
     stderr = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
+
+
+def test_process_with_jobs_stops_quietly_and_leaves_no_worker_when_the_reader_goes_away(example):
+    path, _ = example
+    proc = subprocess.Popen([sys.executable, "-m", "claimx", "extract", "--jobs", "2", *[path] * 300],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()  # open until every process that inherited it (the workers too) is gone
     proc.wait(timeout=120)
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
 

@@ -1,0 +1,166 @@
+"""Worker processes for many inputs: `claimx batch` and `claimx extract --jobs`.
+
+    run_pool(jobs, n, work, on_result, on_death)
+
+Each worker has its own pipe and takes one job at a time, so the parent always knows which job a
+worker held when it died: that job gets `on_death(job, how)` as its result and a fresh worker takes
+the rest. With `ordered=True` the results come to `on_result` in the order of `jobs` (what
+`extract` prints must not depend on which worker was faster), and a worker is not given a job more
+than `window` places ahead of the oldest result not yet delivered, so a slow input holds back at
+most `window` finished results in memory, not the whole run.
+
+Workers are forked where the platform can (they inherit the parent's compiled rules and
+registry: warm the parent up first); `work` must be a module-level function.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections import deque
+from typing import Any, Callable, Sequence
+
+
+def _worker_main(conn, lock_fd: int | None, work: Callable[[Any], Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+    if lock_fd is not None:  # a lock the parent holds must die with the parent, not live on in a worker
+        with contextlib.suppress(OSError):
+            os.close(lock_fd)
+    parent = os.getppid()
+    while True:
+        while not conn.poll(0.5):
+            if os.getppid() != parent:  # the parent was killed: stop
+                return
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        result = work(job)
+        try:
+            conn.send(result)
+        except OSError:
+            return
+
+
+def mp_context():
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return multiprocessing.get_context()
+
+
+def usable_cores() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def warm_up(registry=None, html: bool = False) -> None:
+    """Compile the rules (and import the HTML extractor) once in the parent, before the workers
+    fork, instead of once in every worker."""
+    import claimx
+
+    claimx.extract("Three people were killed, police said.", registry=registry)
+    if html:
+        import trafilatura  # noqa: F401
+
+
+def run_pool(jobs: Sequence[Any], n: int, work: Callable[[Any], Any], on_result: Callable[[Any, Any], None],
+             on_death: Callable[[Any, str], Any], *, ordered: bool = False, window: int = 64,
+             lock_fd: int | None = None, name: str = "claimx-worker") -> None:
+    """Run `work(job)` for every job on `n` worker processes; `on_result(job, result)` runs in the
+    parent (as each finishes, or in job order when `ordered`). `work` should not raise: it turns
+    its own failures into results. A worker that dies gets `on_death(job, how)` as its result."""
+    from multiprocessing.connection import wait
+
+    ctx = mp_context()
+    pending = deque(range(len(jobs)))
+    workers: dict = {}        # parent end of the pipe -> [process, index of its job or None]
+    done: dict[int, Any] = {}  # ordered: finished results waiting for an earlier one
+    next_out = 0              # ordered: the index of the next result to deliver
+    window = max(window, n)
+
+    def spawn():
+        parent_end, child_end = ctx.Pipe()
+        proc = ctx.Process(target=_worker_main, args=(child_end, lock_fd, work), daemon=True, name=name)
+        proc.start()
+        child_end.close()
+        workers[parent_end] = [proc, None]
+        return parent_end
+
+    def feed(conn) -> None:
+        while pending and not (ordered and pending[0] >= next_out + window):
+            i = pending.popleft()
+            try:
+                conn.send(jobs[i])
+            except OSError:  # it died before taking the job
+                pending.appendleft(i)
+                workers.pop(conn)[0].join(1)
+                conn = spawn()
+                continue
+            workers[conn][1] = i
+            return
+
+    def deliver(i: int, result) -> None:
+        nonlocal next_out
+        if not ordered:
+            on_result(jobs[i], result)
+            return
+        done[i] = result
+        while next_out in done:
+            on_result(jobs[next_out], done.pop(next_out))
+            next_out += 1
+        for conn, (_, held) in list(workers.items()):  # the window moved: idle workers may go on
+            if held is None and conn in workers:
+                feed(conn)
+
+    def died(conn, proc, i: int) -> None:
+        proc.join(5)
+        code = proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        workers.pop(conn)
+        conn.close()
+        if pending:
+            feed(spawn())
+        deliver(i, on_death(jobs[i], how))
+
+    try:
+        for _ in range(min(n, len(pending))):
+            spawn()
+        for conn in list(workers):
+            feed(conn)
+        while any(i is not None for _, i in workers.values()):
+            busy = {conn: w for conn, w in workers.items() if w[1] is not None}
+            ready = set(wait(list(busy) + [w[0].sentinel for w in busy.values()]))
+            for conn, (proc, i) in busy.items():
+                if conn in ready or (proc.sentinel in ready and conn.poll(0)):
+                    try:
+                        result = conn.recv()
+                    except (EOFError, OSError):
+                        died(conn, proc, i)
+                        continue
+                    workers[conn][1] = None
+                    feed(conn)
+                    deliver(i, result)
+                elif proc.sentinel in ready:
+                    died(conn, proc, i)
+    except BaseException:
+        for proc, _ in workers.values():
+            proc.terminate()
+        raise
+    finally:
+        for conn, (proc, _) in workers.items():
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for conn, (proc, _) in workers.items():
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+            conn.close()
