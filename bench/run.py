@@ -107,7 +107,7 @@ class Runner:
         self._n = 0
 
     def run(self, label: str, argv: list[str], *, timeout: float, keep_stdout: bool = False,
-            cwd: Path | None = None) -> Run:
+            cwd: Path | None = None, cpus: set[int] | None = None) -> Run:
         self._n += 1
         out_path = self.work / f"cmd-{self._n:04d}.out"
         err_path = self.work / f"cmd-{self._n:04d}.err"
@@ -117,7 +117,8 @@ class Runner:
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             start = time.perf_counter()
             p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=self.env,
-                                 cwd=cwd or self.work, start_new_session=True)
+                                 cwd=cwd or self.work, start_new_session=True,
+                                 preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
 
             def kill() -> None:
                 nonlocal timed_out
@@ -243,12 +244,14 @@ def baseline_cold(r: Runner, mode: Mode) -> dict:
             "max_rss_kb": max((x.max_rss_kb for x in rs), default=None)}
 
 
-def cli_extract(r: Runner, claimx_bin: str, label: str, files: list[str], mode: Mode, timeout: float) -> dict:
+def cli_extract(r: Runner, claimx_bin: str, label: str, files: list[str], mode: Mode, timeout: float,
+                extra: tuple[str, ...] = (), cpus: set[int] | None = None) -> dict:
     """`claimx extract FILES -f jsonl > out`, repeated while short; the best wall time counts."""
     reps: list[Run] = []
     claims = None
     while True:
-        run = r.run(label, [claimx_bin, "extract", *files, "-f", "jsonl"], timeout=timeout, keep_stdout=True)
+        run = r.run(label, [claimx_bin, "extract", *extra, *files, "-f", "jsonl"], timeout=timeout, keep_stdout=True,
+                    cpus=cpus)
         n = r.lines(run)
         reps.append(run)
         if run.rc != 0:
@@ -302,11 +305,21 @@ def measure_corpus(r: Runner, claimx_bin: str, kind: str, mode: Mode, cold: floa
             f"{_fmt(m['mb_s'], '.3f')} MB/s, {m['claims']} claims, {m['max_rss_kb'] // 1024 if m['max_rss_kb'] else '?'} MB")
         if m["timed_out"] or not m["ok"]:
             break
+    top = res["scales"].get(str(SCALES[-1]), {})
+    if len(ALLOWED) > 1 and top.get("ok"):
+        # not a target (those are on one core): the same files on worker processes, one per core
+        m = cli_extract(r, claimx_bin, f"{kind} {SCALES[-1]}x: claimx extract --jobs 0 on {len(ALLOWED)} cores",
+                        rel, mode, timeout, extra=("--jobs", "0"), cpus=ALLOWED)
+        net = _net(m["wall"], cold)
+        m.update(cores=len(ALLOWED), net=net, mb_s=_mbs(top["bytes"], net),
+                 speedup=(top["net"] / net) if net and top["net"] else None, same_claims=m["claims"] == top["claims"])
+        res["jobs"] = m
+        log(f"  {kind} {SCALES[-1]}x, --jobs 0 on {len(ALLOWED)} cores: wall {_fmt_s(m['wall'])}, "
+            f"{_fmt(m['mb_s'], '.3f')} MB/s, {_fmt(m['speedup'], '.2f')}x one core")
     for key, field in (("ratios", "net"), ("ratios_cpu", "net_cpu")):
         base = res["scales"].get("1", {}).get(field)
         res[key] = {s: (res["scales"][s][field] / base if base and res["scales"][s].get(field) else None)
                     for s in res["scales"] if s != "1"}
-    top = res["scales"].get(str(SCALES[-1]), {})
     res["cli_mb_s"] = top.get("mb_s")
     res["cli_mb_s_cpu"] = top.get("mb_s_cpu")
     res["cli_claims_per_s"] = top.get("claims_per_s")
@@ -477,6 +490,8 @@ def metrics(res: dict) -> dict:
         put(f"{kind}.cli_mb_s", c["cli_mb_s"], "MB/s", "higher")
         put(f"{kind}.cli_mb_s_cpu", c.get("cli_mb_s_cpu"), "MB/s", "higher")
         put(f"{kind}.inprocess_mb_s", c["inprocess"].get("mb_s"), "MB/s", "higher")
+        if c.get("jobs"):
+            put(f"{kind}.jobs_mb_s", c["jobs"].get("mb_s"), "MB/s", "higher")
         put(f"{kind}.claims_per_s", c["inprocess"].get("claims_per_s"), "claims/s", "higher")
         for s, sc in c["scales"].items():
             put(f"{kind}.{s}x.wall", sc["wall"], "s", "lower")
@@ -566,6 +581,11 @@ def report(res: dict) -> str:
                          str(sc["reps"])])
         out.append(table(rows, ["size", "files", "MB", "wall", "net", "MB/s", "time/1x", "MB/s cpu", "cpu/1x",
                                 "claims", "claims/s", "peak MB", "runs"]))
+        j = c.get("jobs")
+        if j:
+            out.append(f"  --jobs 0 on {j['cores']} cores ({SCALES[-1]}x files, not a target): wall {_fmt_s(j['wall'])}, "
+                       f"{_fmt(j['mb_s'], '.3f')} MB/s, {_fmt(j['speedup'], '.2f')}x one core's net time"
+                       + ("" if j["same_claims"] else ", A DIFFERENT NUMBER OF CLAIMS"))
         ip = c["inprocess"]
         if "error" in ip:
             out.append(f"  in-process (1x): {ip['error']}")
@@ -703,10 +723,15 @@ def _loadavg() -> list[float] | None:
         return None
 
 
+ALLOWED: set[int] = set()   # the cores this process could use before pinning itself to one
+
+
 def pin_one_cpu(cpu: int | None) -> int | None:
     if not hasattr(os, "sched_setaffinity"):
         return None
     allowed = sorted(os.sched_getaffinity(0))
+    if not ALLOWED:
+        ALLOWED.update(allowed)
     chosen = cpu if cpu is not None else allowed[-1]
     os.sched_setaffinity(0, {chosen})       # inherited by every child process
     return chosen

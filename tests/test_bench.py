@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,8 @@ def test_smoke_results_have_every_section(smoke):
             assert key in c, (kind, key)
         assert c["huge"]["bytes"] > c["scales"]["8"]["bytes"] * 0.99
         assert "error" not in c["inprocess"]
+        if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) > 1:  # --jobs 0 over the 8x files: measured, and the same claims
+            assert c["jobs"]["cores"] > 1 and c["jobs"]["ok"] and c["jobs"]["same_claims"], kind
     assert res["corpora"]["dense"]["scales"]["1"]["claims"] > 0, "dense news yields claims"
     assert set(res["adversarial"]) == {"digits", "at_least", "commas", "long_line", "nested"}
     for name, case in res["adversarial"].items():
