@@ -7,13 +7,17 @@ Each stage takes what the one before produced and adds one thing; data flows one
 from __future__ import annotations
 
 from .models import Claim
-from .stages import attribution, casualties, events, resolve, segment
+from .stages import casualties
 
 
 def run(text: str, doc: str = "-", *, registry=None) -> list[Claim]:
     hits = casualties.keyword_hits(casualties.lower_same_length(text))
     if not hits:
         return []       # no casualty word anywhere: nothing to segment or read
+    # the later stages are imported when a text first needs them (a start-up on a text without
+    # casualty words does not pay for them)
+    from .stages import attribution, events, resolve, segment
+
     sentences = segment.segment(text, around=hits)
     candidates = casualties.extract_candidates(text, sentences, hits)
     if not candidates:
