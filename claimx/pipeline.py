@@ -7,6 +7,7 @@ Each stage takes what the one before produced and adds one thing; data flows one
 from __future__ import annotations
 
 from .models import Claim
+from .patterns import reading
 from .stages import casualties
 
 
@@ -18,10 +19,11 @@ def run(text: str, doc: str = "-", *, registry=None) -> list[Claim]:
     # casualty words does not pay for them)
     from .stages import attribution, events, resolve, segment
 
-    sentences = segment.segment(text, around=hits)
-    candidates = casualties.extract_candidates(text, sentences, hits)
-    if not candidates:
-        return []       # casualty words, but no count: nothing to attribute, place or merge
-    attribution.attribute(text, sentences, candidates, registry=registry)
-    events.assign(text, sentences, candidates)
-    return resolve.merge(text, doc, candidates)
+    with reading(text):     # patterns on the faster engine where it reads this text alike
+        sentences = segment.segment(text, around=hits)
+        candidates = casualties.extract_candidates(text, sentences, hits)
+        if not candidates:
+            return []       # casualty words, but no count: nothing to attribute, place or merge
+        attribution.attribute(text, sentences, candidates, registry=registry)
+        events.assign(text, sentences, candidates)
+        return resolve.merge(text, doc, candidates)

@@ -36,15 +36,16 @@ import regex
 
 from .errors import UsageError
 from .models import Source
+from .patterns import Pattern, compiled
 from .rules import load
 
 KINDS = ("government", "military", "armed_group", "un_agency", "ngo", "media", "person", "medical",
          "emergency_service", "monitor", "police", "judiciary", "other")
 
-_DET = regex.compile(r"^(?:the|a|an|its|their|his|her|our)\s+", regex.IGNORECASE)
-_PAREN = regex.compile(r"\s*\(([^()]{1,60})\)")
-_WORD = regex.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-_DOTTED = regex.compile(r"(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])")   # U.N., U.S.
+_DET = compiled(r"^(?:the|a|an|its|their|his|her|our)\s+", regex.IGNORECASE)
+_PAREN = compiled(r"\s*\(([^()]{1,60})\)")
+_WORD = compiled(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_DOTTED = compiled(r"(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])")   # U.N., U.S.
 # after these a known name is not the source itself: "the mayor of Kyiv", "a source close to Hamas"
 _LINKS = frozenset("of in for at from to with by on near and or about against than between among".split())
 _DETERMINERS = frozenset(("the", "a", "an"))
@@ -53,7 +54,7 @@ _SUBNATIONAL = frozenset("state regional provincial local district city county m
                          "governorate prefecture".split())
 
 
-_POSSESSIVE = regex.compile(r"'s\b")
+_POSSESSIVE = compiled(r"'s\b")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -120,8 +121,8 @@ class Registry:
         sides = {e.side for e in self.entries if e.side}
         # place names (not the words for a side such as "Hamas"): never a source by suffix
         self._places = frozenset(normalize(w) for w, code in words if code not in sides)
-        self._country_re: regex.Pattern | None = None     # compiled when a document first needs it
-        self._named_re: dict[str, tuple[regex.Pattern, frozenset[str]] | None] = {}
+        self._country_re: Pattern | None = None     # compiled when a document first needs it
+        self._named_re: dict[str, tuple[Pattern, frozenset[str]] | None] = {}
         self._docs: dict[int, tuple[str, dict]] = {}
 
     # ---------------------------------------------------------------------------------------
@@ -219,10 +220,10 @@ class Registry:
             self._docs[id(text)] = slot
         return slot[1]
 
-    def _countries_rx(self) -> regex.Pattern | None:
+    def _countries_rx(self) -> Pattern | None:
         """Any country or side word (longest first), compiled when a document first needs it."""
         if self._country_re is None and self._country_words:
-            self._country_re = regex.compile(r"(?<![\w'-])(?:" + "|".join(
+            self._country_re = compiled(r"(?<![\w'-])(?:" + "|".join(
                 regex.escape(w) for w in self._country_words) + r")(?![\w-])")
         return self._country_re
 
@@ -265,12 +266,12 @@ class Registry:
                         pats.append(_alias_pattern(a))
                         firsts |= _first_words(a)
             pats.sort(key=len, reverse=True)
-            self._named_re[key] = (regex.compile(r"(?<![\w])(?:" + "|".join(pats) + r")(?![\w])", regex.IGNORECASE),
+            self._named_re[key] = (compiled(r"(?<![\w])(?:" + "|".join(pats) + r")(?![\w])", regex.IGNORECASE),
                                    frozenset(firsts)) if pats else None
-        compiled = self._named_re[key]
-        if compiled is None:
+        found = self._named_re[key]
+        if found is None:
             return []
-        pat, firsts = compiled
+        pat, firsts = found
         words = self._word_starts(text)
         starts = sorted(p for w in firsts for p in words.get(w, ()))
         hits = []
@@ -304,12 +305,12 @@ class Registry:
         return Source(written, plain_name(src) or src, cue)
 
 
-_LINK_AFTER = regex.compile(r"\s*,?\s+(?:in|of|from|based\s+in)\s+(?:the\s+)?")
-_POSSESSIVE_GAP = regex.compile(r"(?:['’]s?|-based|-run|-controlled)?\s+")
+_LINK_AFTER = compiled(r"\s*,?\s+(?:in|of|from|based\s+in)\s+(?:the\s+)?")
+_POSSESSIVE_GAP = compiled(r"(?:['’]s?|-based|-run|-controlled)?\s+")
 _NAMED_BEFORE, _NAMED_AFTER = 20000, 5000
 
 
-_TOKEN = regex.compile(r"[^\W_]+")
+_TOKEN = compiled(r"[^\W_]+")
 
 
 def _first_words(alias: str) -> set[str]:
@@ -329,7 +330,7 @@ def _find_near(text: str, pos: int, mention: str | None) -> tuple[int, int] | No
     """Where `mention` is written, nearest to `pos`."""
     if not mention or not mention.split():
         return None
-    pat = regex.compile(r"\s+".join(regex.escape(w) for w in mention.split()))
+    pat = compiled(r"\s+".join(regex.escape(w) for w in mention.split()))
     best = None
     for m in pat.finditer(text, max(0, pos - 200), min(len(text), pos + 400)):
         if best is None or abs(m.start() - pos) < abs(best[0] - pos):

@@ -68,7 +68,7 @@ def warm_up(registry=None, html: bool = False) -> None:
 
     claimx.extract("Three people were killed, police said.", registry=registry)
     if html:
-        import trafilatura  # noqa: F401
+        import trafilatura  # noqa: F401  (imported for the workers to inherit)
 
 
 def run_pool(jobs: Sequence[Any], n: int, work: Callable[[Any], Any], on_result: Callable[[Any, Any], None],

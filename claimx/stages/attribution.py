@@ -27,16 +27,12 @@ from typing import NamedTuple
 import regex
 
 from ..models import Source
+from ..patterns import compiled
 from ..rules import alternation, load, person_nouns, word_trie
 from ..settings import SETTINGS
 from .casualties import Candidate, lower_same_length
 from .segment import Sentence
 
-
-@functools.lru_cache(maxsize=None)
-def _rx(pattern: str, flags: int = 0) -> regex.Pattern:
-    """A compiled pattern, cached: no compile or cache lookup in the regex module per call."""
-    return regex.compile(pattern, flags)
 
 
 class _Shifted:
@@ -96,7 +92,7 @@ class Tok(NamedTuple):
 
 _ABBREV = frozenset("dr mr mrs ms gen col lt sgt capt maj gov sen rep st jr sr prof rev no gens brig adm cpl pvt "
                     "insp supt det jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_TOKEN = regex.compile(r"\([^()\n]{1,60}\)|[\w](?:[\w'’&\-]|\.(?=\w))*\.?|[^\w\s]")
+_TOKEN = compiled(r"\([^()\n]{1,60}\)|[\w](?:[\w'’&\-]|\.(?=\w))*\.?|[^\w\s]")
 _PUNCT = frozenset(",;:\"“”‘’«»—–[]!?()-")
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 
@@ -127,32 +123,32 @@ def _data() -> dict:
         "prep_probe": re.compile(words(cues["preps"])),
         "figures_probe": re.compile(r"figures|data|statistic|estimate|tall(?:y|ies)|count|record|bulletin|report|statement|numbers|toll"),
         "participle_probe": re.compile(words(cues["participles"])),
-        "verb": regex.compile(r"(?<![\w'’-])(?:" + "|".join(map(regex.escape, verbs)) + r")(?![\w'’-])",
+        "verb": compiled(r"(?<![\w'’-])(?:" + "|".join(map(regex.escape, verbs)) + r")(?![\w'’-])",
                               regex.IGNORECASE),
         "verbs": frozenset(v.lower() for v in verbs),
         "inverted": frozenset(cues["inverted_verbs"]),
         "observation": frozenset(cues["observation_verbs"]),
         "noun_like": frozenset(cues["noun_like"]),
         "object_verbs": frozenset(cues["object_verbs"]),
-        "object_after": regex.compile(r"\s*:|\s+(?:" + "|".join(regex.escape(w) for w in cues["object_words"]) + r")\b",
+        "object_after": compiled(r"\s*:|\s+(?:" + "|".join(regex.escape(w) for w in cues["object_words"]) + r")\b",
                                       regex.IGNORECASE),
-        "participle": regex.compile(r"(?:,|\s(?:and|while))\s*(?P<w>" + "|".join(cues["participles"]) + r")(?![\w'’-])",
+        "participle": compiled(r"(?:,|\s(?:and|while))\s*(?P<w>" + "|".join(cues["participles"]) + r")(?![\w'’-])",
                                     regex.IGNORECASE),
-        "with_participle": regex.compile(r"\bwith\s+(?P<src>(?:[\w'’.\-]+|\([^()]{1,40}\))(?:\s+(?:[\w'’.\-]+|\([^()]{1,40}\))){0,7}?)\s+(?P<w>"
+        "with_participle": compiled(r"\bwith\s+(?P<src>(?:[\w'’.\-]+|\([^()]{1,40}\))(?:\s+(?:[\w'’.\-]+|\([^()]{1,40}\))){0,7}?)\s+(?P<w>"
                                          + "|".join(cues["participles"]) + r")\b", regex.IGNORECASE),
-        "prep": regex.compile(r"(?<![\w'’-])(?P<p>" + alternation(cues["preps"])[3:-1] + r")\s+", regex.IGNORECASE),
+        "prep": compiled(r"(?<![\w'’-])(?P<p>" + alternation(cues["preps"])[3:-1] + r")\s+", regex.IGNORECASE),
         # "the ministry's figures show", "the agency's 9 a.m. bulletin listed"
-        "figures": regex.compile(
+        "figures": compiled(
             r"['’]s?\s+(?:[\w.:]+\s+){0,2}?(?:" + "|".join(cues["figures_nouns"]) + r")\s+(?:"
             + "|".join(cues["figures_verbs"]) + r")\b", regex.IGNORECASE),
         # "the US's estimate of the number of civilians killed"
-        "estimate_of": regex.compile(r"['’]s?\s+(?:\w+\s+)?(?:estimate|estimates|figure|figures|count|tally|toll|tallies)"
+        "estimate_of": compiled(r"['’]s?\s+(?:\w+\s+)?(?:estimate|estimates|figure|figures|count|tally|toll|tallies)"
                                      r"\s+of\b", regex.IGNORECASE),
         # "Kyrgyz health ministry figures show"
-        "figures_compound": regex.compile(
+        "figures_compound": compiled(
             r"\s+(?:figures|data|statistics|estimates|tally|count|records)\s+(?:" + "|".join(cues["figures_verbs"])
             + r")\b", regex.IGNORECASE),
-        "trailing": regex.compile(r"(?:\s+(?:" + "|".join(r"\s+".join(map(regex.escape, t.split())) for t in trailing)
+        "trailing": compiled(r"(?:\s+(?:" + "|".join(r"\s+".join(map(regex.escape, t.split())) for t in trailing)
                                   + r"))+\s*$", regex.IGNORECASE),
         "boundary": frozenset(names["boundary_words"]),
         "partial": frozenset(names["partial_scope"]),
@@ -245,7 +241,7 @@ def _subject_before(text: str, lo: int, p: int) -> tuple[int, int, str | None] |
         if not head or len(head) > 12:
             return None
         if aside.split()[0].lower() in ("who", "which", "whose", "whom", "where", "that") or \
-                not _rx(r"[^\W\d_]").search(aside):
+                not compiled(r"[^\W\d_]").search(aside):
             aside = None
         hs, he = head[0].start, head[-1].end
         # "The town's hospital director, Dr. Olena Marchuk, said": the name is the aside
@@ -321,7 +317,7 @@ def _continues_name(toks: list[Tok], n: int) -> bool:
     if not words:
         return False
     w = words[0]
-    if _rx(_DAY).fullmatch(w.low) or w.low in ("a", "x", "telegram", "twitter", "facebook", "tv"):
+    if compiled(_DAY).fullmatch(w.low) or w.low in ("a", "x", "telegram", "twitter", "facebook", "tv"):
         return False
     if any(t.low in _data()["orgs"] for t in words[:3]):
         return True
@@ -338,7 +334,7 @@ def _is_title_phrase_any(text: str) -> bool:
     return any(w in _data()["titles"] for w in words)
 
 
-_PARTICLE = regex.compile(r"(?:al|el|ad|as|ash|bin|ibn|abu|de|da|del|della|van|von|der|den|du|le|la|di)(?:[-’']\p{Lu}.*)?$")
+_PARTICLE = compiled(r"(?:al|el|ad|as|ash|bin|ibn|abu|de|da|del|della|van|von|der|den|du|le|la|di)(?:[-’']\p{Lu}.*)?$")
 
 
 def _is_proper_name(text: str) -> bool:
@@ -372,19 +368,19 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         after = text[m.end():hi]
         if w in d["object_verbs"] and not d["object_after"].match(after):
             continue
-        if w.startswith("claim") and _rx(r"\s+(?:the\s+lives|\S+\s+lives|responsibility|credit|the\s+attack)", regex.I).match(after):
+        if w.startswith("claim") and compiled(r"\s+(?:the\s+lives|\S+\s+lives|responsibility|credit|the\s+attack)", regex.I).match(after):
             continue
-        if w.startswith("admit") and _rx(r"\s+\d").match(after):
+        if w.startswith("admit") and compiled(r"\s+\d").match(after):
             continue        # "the hospital had admitted 38 patients"
         # inverted: '"...," said X' and ", said X, a local youth leader"
         pre = text[lo:m.start()].rstrip()
-        if w in d["inverted"] and pre.endswith(tuple(",\"”’'")) and _rx(r"\s+(?:[\p{Lu}\d]|(?:a|an|the|one)\s)").match(after):
+        if w in d["inverted"] and pre.endswith(tuple(",\"”’'")) and compiled(r"\s+(?:[\p{Lu}\d]|(?:a|an|the|one)\s)").match(after):
             np_ = _np_after(text, m.end(), hi)
             phrase = text[np_[0]:np_[1]] if np_ else ""
             if np_ and np_[2] and (pre.endswith(tuple("\"”’'")) or _np_ends_sentence(text, np_[1], hi)) \
                     and (_is_proper_name(phrase) or _looks_like_source(phrase, strict=True)):
                 alias = None
-                am = _rx(r",\s+((?:a|an|the)\s+[^,.;]{2,80}?)(?:,|\.|$)").match(text[np_[1]:hi])
+                am = compiled(r",\s+((?:a|an|the)\s+[^,.;]{2,80}?)(?:,|\.|$)").match(text[np_[1]:hi])
                 if am:
                     alias = am.group(1)
                 cues.append(Cue(m.start(), np_[1], m.group(), text[np_[0]:np_[1]], np_[0], "inverted", True,
@@ -402,13 +398,13 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         if pw and pw[-1] in d["partial"]:
             continue
         tail = text[m.end():hi]
-        ends_sentence = not _rx(r"\b(?:that)\b|\d").search(tail[:80].lower()) and not _has_count_after(text, m.end(), hi)
+        ends_sentence = not compiled(r"\b(?:that)\b|\d").search(tail[:80].lower()) and not _has_count_after(text, m.end(), hi)
         postposed = text[lo:a].rstrip().endswith(tuple(",\"”’'—–")) or ends_sentence
         cues.append(Cue(a, m.end(), m.group(), src, a, "subject", postposed, alias, s.index, w in d["observation"]))
 
     for m in (d["prep"].finditer(text, lo, hi) if d["prep_probe"].search(low) else ()):
         p = m.group("p").lower()
-        if p == "per" and not _rx(
+        if p == "per" and not compiled(
                 r"(?:the\s+)?[\p{Lu}]|(?:the\s+)?(?:regional|state|local|provincial|national|city|health|district)\b"
                 ).match(text, m.end(), hi):
             continue
@@ -447,14 +443,14 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
             a, b = subj
             cues.append(Cue(m.start("w"), m.end(), m.group("w"), text[a:b], a, "participle", False, None, s.index))
 
-    dash = _rx(r"(?:^|\s)(?:[—–]|--|-)\s*(?P<src>[^—–\n]{2,90})$").search(text[lo:hi].rstrip(" .")) \
+    dash = compiled(r"(?:^|\s)(?:[—–]|--|-)\s*(?P<src>[^—–\n]{2,90})$").search(text[lo:hi].rstrip(" .")) \
         if ("—" in low or "–" in low or " -" in low) else None
     if dash:
         src = dash.group("src").split(",")[0].strip()
         words = src.split()
         low = [w.lower() for w in words]
         if words and len(words) <= 8 and (any(w in d["dash_words"] for w in low) or
-                                          (words[0][:1].isupper() and s.heading)) and not _rx(r"\d").search(src) \
+                                          (words[0][:1].isupper() and s.heading)) and not compiled(r"\d").search(src) \
                 and not _is_site_name(src):
             a = lo + dash.start("src")
             cues.append(Cue(lo + dash.start(), a + len(src), "—", src, a, "dash", True, None, s.index))
@@ -462,7 +458,7 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
     return cues
 
 
-_SITE = regex.compile(r"\.(?:com|org|net|co|tv|info|news)\b|\b(?:News|Times|Post|Tribune|Herald|Journal|Gazette|"
+_SITE = compiled(r"\.(?:com|org|net|co|tv|info|news)\b|\b(?:News|Times|Post|Tribune|Herald|Journal|Gazette|"
                       r"Chronicle|Daily|Weekly|Online|TV|Radio|Channel|Network|Media|Press|Reuters|AFP|AP|BBC|CNN)\b")
 
 
@@ -474,11 +470,11 @@ def _is_site_name(src: str) -> bool:
 
 def _np_ends_sentence(text: str, pos: int, hi: int) -> bool:
     rest = text[pos:hi]
-    return bool(_rx(r"\s*(?:[.!?\"”’']*\s*$|,|\()").match(rest)) or \
-        bool(_rx(r"\s+(?:(?:late\s+|early\s+)?on\s+\w+|in\s+a\s+(?:\w+\s+)?statement|on\s+(?:X|Telegram|Twitter))").match(rest))
+    return bool(compiled(r"\s*(?:[.!?\"”’']*\s*$|,|\()").match(rest)) or \
+        bool(compiled(r"\s+(?:(?:late\s+|early\s+)?on\s+\w+|in\s+a\s+(?:\w+\s+)?statement|on\s+(?:X|Telegram|Twitter))").match(rest))
 
 
-_COUNTISH = regex.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|scores)\b",
+_COUNTISH = compiled(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|scores)\b",
                           regex.IGNORECASE)
 
 
@@ -486,7 +482,7 @@ def _has_count_after(text: str, a: int, b: int) -> bool:
     return bool(_COUNTISH.search(text, a, min(b, a + 120)))
 
 
-_VERBISH = regex.compile(r"(?:ed|es)$|^(?:is|was|were|are|has|had|have|will|would|could|said|says|told|made|gave|put|"
+_VERBISH = compiled(r"(?:ed|es)$|^(?:is|was|were|are|has|had|have|will|would|could|said|says|told|made|gave|put|"
                          r"took|sent|led|won|lost|hit|went|came|saw|left|kept|held|set|did|does|do)$")
 
 
@@ -529,7 +525,7 @@ def quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
         opened = None
         before = len(spans)     # spans found from here on lie in this paragraph
         straight = text.count('"', a, b)
-        for m in _rx(r"[\"“”«»]").finditer(text, a, b):
+        for m in compiled(r"[\"“”«»]").finditer(text, a, b):
             ch = m.group()
             pos = m.start()
             if opened is None:
@@ -623,7 +619,7 @@ def _resolve(kind: str, refs: list[Ref], sentence: int) -> Ref | None:
 
 def _clause_break(text: str, a: int, b: int) -> bool:
     """Is there a clause boundary between a and b that a postposed cue does not reach over?"""
-    return bool(_rx(r";|\sbut\s").search(text[a:b]))
+    return bool(compiled(r";|\sbut\s").search(text[a:b]))
 
 
 def _choose(text: str, cues: list[Cue], c: Candidate) -> Cue | None:
@@ -853,13 +849,13 @@ def _clean(src: str) -> str:
     return " ".join(src.split())
 
 
-_PLACE_TAIL = regex.compile(r"\s+(?:in|at|from|near|based\s+in)\s+(?:the\s+)?(?P<obj>(?:(?!\s(?:in|at|from|near)\s)[^,])"
+_PLACE_TAIL = compiled(r"\s+(?:in|at|from|near|based\s+in)\s+(?:the\s+)?(?P<obj>(?:(?!\s(?:in|at|from|near)\s)[^,])"
                             r"{1,60})$", regex.IGNORECASE)
-_TIME_TAIL = regex.compile(r"\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?$",
+_TIME_TAIL = compiled(r"\s+(?:(?:late|early)\s+)?(?:on|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?$",
                            regex.IGNORECASE)
-_PARTICIPLE_TAIL = regex.compile(r"\s+(?:residing|speaking|based|writing|reporting|working|living|quoted|cited|who|"
+_PARTICIPLE_TAIL = compiled(r"\s+(?:residing|speaking|based|writing|reporting|working|living|quoted|cited|who|"
                                  r"which|that)\b.*$", regex.IGNORECASE)
-_PERSON_OF = regex.compile(r"^(?P<person>(?:(?:[\w.]+\s+){0,2}?)(?:\p{Lu}[\w'’.-]*\s+){1,3}\p{Lu}[\w'’-]*)\s+(?:from|of|at)\s+\S")
+_PERSON_OF = compiled(r"^(?P<person>(?:(?:[\w.]+\s+){0,2}?)(?:\p{Lu}[\w'’.-]*\s+){1,3}\p{Lu}[\w'’-]*)\s+(?:from|of|at)\s+\S")
 
 
 def _name_of(src: str) -> str:
@@ -884,7 +880,7 @@ def _name_of(src: str) -> str:
     if m and not any(w.lower() in d["orgs"] for w in m.group("person").split()):
         name = m.group("person")
     # "the agency's 9 a.m. bulletin" -> "the agency"; "A LASEMA update" -> "LASEMA"
-    m = _rx(r"(?P<owner>.+?)['’]s?\s+(?:[\w.:]+\s+){0,3}?(?P<doc>\w+)$").match(name)
+    m = compiled(r"(?P<owner>.+?)['’]s?\s+(?:[\w.:]+\s+){0,3}?(?P<doc>\w+)$").match(name)
     if m and m.group("doc").lower() in d["documents"]:
         name = m.group("owner")
     else:

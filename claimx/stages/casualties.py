@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ..patterns import Pattern, compiled
 from ..rules import automaton, lexicon, load, nonperson_nouns, person_nouns
 from .numbers import Quantity, find_quantities
 from .segment import Sentence
@@ -26,7 +27,7 @@ from .segment import Sentence
 MASK = "\ue000"
 _LONG = 600      # a sentence longer than this is scanned in windows around its counts
 _REACH = 260     # how far before a count a rule's match may start (a toll phrase and its gap)
-_NAME = regex.compile(r"\{([A-Z][A-Z_]*)\}")
+_NAME = re.compile(r"\{([A-Z][A-Z_]*)\}")    # over our own rule sources: no engine question
 _FLAGS = regex.IGNORECASE
 
 
@@ -52,15 +53,10 @@ class Rule:
     order: int = 0
 
     @property
-    def pattern(self) -> regex.Pattern:
+    def pattern(self) -> Pattern:
         """The compiled pattern, compiled the first time a sentence needs this rule (start-up
         compiles only what the first texts use)."""
-        return _compile(self.source)
-
-
-@functools.lru_cache(maxsize=None)
-def _compile(source: str) -> regex.Pattern:
-    return regex.compile(source, _FLAGS)
+        return compiled(self.source, _FLAGS)
 
 
 @dataclass
@@ -98,7 +94,7 @@ def expand(pattern: str, grammar: dict[str, str], depth: int = 0) -> str:
 
 
 @functools.cache
-def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pattern]:
+def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], Pattern]:
     data = load("casualty.toml")
     grammar = dict(data["grammar"])
     grammar["COUNT"] = MASK + "+"
@@ -118,8 +114,8 @@ def _compiled() -> tuple[tuple[Rule, ...], tuple[tuple[str, str], ...], regex.Pa
     classes = tuple((cat, expand(trig[cat], grammar)) for cat in trig["order"])
     hedges = lexicon()["hedges"]["words"]
     words = sorted(set(hedges) | {w[:1].upper() + w[1:] for w in hedges if w != "may"}, key=len, reverse=True)
-    hedge = regex.compile(r"(?<![\w'’])(?:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words)
-                          + r")(?![\w'’])")
+    hedge = compiled(r"(?<![\w'’])(?:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words)
+                     + r")(?![\w'’])")
     return tuple(rules), classes, hedge
 
 
@@ -157,7 +153,7 @@ def rules() -> tuple[Rule, ...]:
     return _compiled()[0]
 
 
-_FALLBACK = tuple((cat, regex.compile(p, regex.IGNORECASE)) for cat, p in (
+_FALLBACK = tuple((cat, compiled(p, regex.IGNORECASE)) for cat, p in (
     ("casualties", r"(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)|casualt|losses"),
     ("wounded", r"injur|wound"),
     ("missing", r"missing"),
@@ -182,7 +178,7 @@ def _trigger_words() -> dict[str, str]:
 def classify_by_pattern(t: str) -> str | None:
     """classify() by the [triggers] patterns alone, tried in their order."""
     for cat, source in _compiled()[1]:
-        if _compile(source).fullmatch(t):
+        if compiled(source, _FLAGS).fullmatch(t):
             return cat
     # a longer toll phrase ("number of Kyrgyz troops killed or wounded"): its category word
     for cat, pat in _FALLBACK:
@@ -198,8 +194,8 @@ def _prefilter():
 
 
 @functools.cache
-def _indefinite_probe() -> regex.Pattern:
-    return regex.compile(load("casualty.toml")["prefilter"]["indefinite"], regex.IGNORECASE)
+def _indefinite_probe() -> Pattern:
+    return compiled(load("casualty.toml")["prefilter"]["indefinite"], regex.IGNORECASE)
 
 
 def lower_same_length(text: str) -> str:
@@ -239,19 +235,19 @@ def worth_reading(text: str, s: Sentence, hits: list[int] | None = None) -> bool
 # --------------------------------------------------------------------------------------------
 # checks on a match
 
-_WORDS = regex.compile(r"[^\W\d_][\w'’-]*")
-_NEGATION = regex.compile(r"\b(?:not|never|no)\b|n['’]t\b", regex.IGNORECASE)
+_WORDS = compiled(r"[^\W\d_][\w'’-]*")
+_NEGATION = compiled(r"\b(?:not|never|no)\b|n['’]t\b", regex.IGNORECASE)
 _GAP_LAST = frozenset("""
 rose risen rises rising climbed climbs climbing jumped jumps increased increases reached reaches reach hit hits
 stood stands stand was is were are at to of be been now already could may might will would possibly possible
 probably likely perhaps higher high even as put puts revised further estimated set totaled totalled totals
 numbered numbers approaching nearing still has had have stands remained remains soared surged grew risen
 """.split())
-_VERB_QUALIFIER = regex.compile(r"(?:topped|tops|topping|passed|passing|surpassed|exceeded|exceeds|exceeding|exceed"
+_VERB_QUALIFIER = compiled(r"(?:topped|tops|topping|passed|passing|surpassed|exceeded|exceeds|exceeding|exceed"
                                 r"|rose\s+past|crossed|top|surpass)\b", regex.IGNORECASE)
 _BARE_TOLLS = frozenset({"casualties", "deaths", "fatalities", "losses"})
 _NOUN_TRIGGERS = frozenset({"bodies", "corpses", "deaths", "fatalities", "casualties", "injuries"})
-_DETERMINERS = regex.compile(r"^(?:of\s+(?:the\s+|its\s+|their\s+)?|the\s+)", regex.IGNORECASE)
+_DETERMINERS = compiled(r"^(?:of\s+(?:the\s+|its\s+|their\s+)?|the\s+)", regex.IGNORECASE)
 
 
 def _words(text: str | None) -> list[str]:
@@ -369,10 +365,9 @@ def extract_sentence(text: str, s: Sentence, first_index: int = 0,
             # number of counts, not with the length times the number of rules
             found = []
             for cs in starts:
-                found += rule.pattern.finditer(masked, max(0, cs - _REACH), min(len(masked), cs + _REACH),
-                                               overlapped=True)
+                found += rule.pattern.overlapped(masked, max(0, cs - _REACH), min(len(masked), cs + _REACH))
         else:
-            found = rule.pattern.finditer(masked, overlapped=True)
+            found = rule.pattern.overlapped(masked)
         for m in found:
             cs, ce = m.span("c")
             if rule.count is None:

@@ -22,19 +22,13 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ..patterns import compiled
 from ..rules import automaton, load
 from .casualties import Candidate
 from .segment import Sentence
 
-
-
-@functools.lru_cache(maxsize=None)
-def _rx(pattern: str, flags: int = 0) -> regex.Pattern:
-    """A compiled pattern, cached: no compile or cache lookup in the regex module per call."""
-    return regex.compile(pattern, flags)
-
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-_DATE = regex.compile(rf"\b(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}})\b")
+_DATE = compiled(rf"\b(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}})\b")
 
 
 @dataclass
@@ -58,13 +52,13 @@ def _data() -> dict:
     return {
         "incident": (incident := _phrase_index(d["incident_nouns"])),
         "incident_probe": automaton(sorted(incident)),   # does a clause have any of their first words?
-        "separate": regex.compile(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
+        "separate": compiled(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
         # compiled when first needed (most texts never get past the probes)
         "cumulative": [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"],
         "background": list(d["background"]["phrases"]),
         "cumulative_probe": tuple(d["cumulative"]["probe"]),
         "background_probe": tuple(d["background"]["probe"]),
-        "place": regex.compile(
+        "place": compiled(
             r"\b(?:(?:the\s+)?(?:\w+\s+)?(?:" + heads + r")\s+of\s+|(?:" + "|".join(d["place_preps"])
             + r")\s+(?:the\s+)?(?:(?:\p{Ll}[\w-]*\s+){0,2}(?=\p{Lu}[\w'’-]*\s+(?:" + heads + r")\b))?)"
             r"(?P<p>\p{Lu}[\w'’-]*(?:\s+(?:al-|el-|de\s+)?\p{Lu}[\w'’-]*){0,3})"),
@@ -73,7 +67,7 @@ def _data() -> dict:
     }
 
 
-_TOKEN = regex.compile(r"\w+")
+_TOKEN = compiled(r"\w+")
 
 
 def _phrase_index(phrases: list[str]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
@@ -154,7 +148,7 @@ def _incident_mentions(clause: str) -> list[str]:
 def _clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
     out = []
     a = s.start
-    for m in _rx(r";").finditer(text[s.start:s.end]):
+    for m in compiled(r";").finditer(text[s.start:s.end]):
         out.append((a, s.start + m.start()))
         a = s.start + m.end()
     out.append((a, s.end))
@@ -181,7 +175,7 @@ def _overlap(a: set[str], b: set[str]) -> bool:
     return bool(wa & wb)
 
 
-_COMPARISON = regex.compile(r"\b(?:deadliest|worst|highest|largest|biggest|bloodiest|most\s+\w+)\b[^.;]{0,40}$", regex.IGNORECASE)
+_COMPARISON = compiled(r"\b(?:deadliest|worst|highest|largest|biggest|bloodiest|most\s+\w+)\b[^.;]{0,40}$", regex.IGNORECASE)
 
 
 def _near(text: str, a: int, b: int, c: Candidate) -> str:
@@ -198,12 +192,12 @@ def _scope(clause: str) -> str | None:
         return None
     for key, pats in _data()["cumulative"]:
         for p in pats:
-            m = _rx(p, regex.I).search(clause)
+            m = compiled(p, regex.I).search(clause)
             if m and _COMPARISON.search(clause[:m.start()]):
                 continue        # "one of the deadliest attacks since the 2021 coup": a comparison, not a scope
             if m:
-                if key == "war" and _rx(r"(?:19|20)\d\d").search(m.group()):
-                    return "since " + _rx(r"(?:19|20)\d\d").search(m.group()).group()
+                if key == "war" and compiled(r"(?:19|20)\d\d").search(m.group()):
+                    return "since " + compiled(r"(?:19|20)\d\d").search(m.group()).group()
                 return key
     return None
 
@@ -214,7 +208,7 @@ def _background(clause: str, near: str) -> str | None:
     if not any(w in low for w in d["background_probe"]):
         return None
     for source in d["background"]:
-        p = _rx(source, regex.I)
+        p = compiled(source, regex.I)
         m = p.search(clause if source.startswith("^") else near)
         if m and not _COMPARISON.search((clause if source.startswith("^") else near)[:m.start()]):
             return " ".join(m.group().lower().split())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..patterns import compiled
 from ..rules import alternation, lexicon, nonperson_nouns, person_nouns, word_trie
 from ..settings import SETTINGS
 
@@ -122,9 +123,9 @@ def _grammar() -> dict:
         # anchors that can themselves be part of a qualifier ("as many as", "a number of"): every
         # word start before them is tried
         "slow_anchors": frozenset({"many", "number", "few", "several", "couple", "handful", "half"}),
-        "odd_probe": regex.compile(r"half|[½¼¾⅓⅔]|\d/\d", regex.IGNORECASE),
-        "qty": regex.compile(QTY, flags),
-        "odd": regex.compile(ODD, flags),
+        "odd_probe": compiled(r"half|[½¼¾⅓⅔]|\d/\d", regex.IGNORECASE),
+        "qty": compiled(QTY, flags),
+        "odd": compiled(ODD, flags),
         "words": words,
         "scales": scale_words,
         "digit_scales": {**nums["digit_scales"], **nums["digit_suffixes"]},
@@ -437,7 +438,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 odd.append(q)
     out.extend(odd)
     done = start
-    qty = g["qty"]
+    qty = g["qty"].get()
     low = _lower(text[start:end])
     for a in g["anchor"].finditer(low):
         p = a.start() + start

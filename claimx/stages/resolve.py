@@ -12,13 +12,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-import regex
-
 from ..models import Claim, Count, Mention, Source, Victims
+from ..patterns import compiled
 from .casualties import Candidate
 from .segment import LineIndex
 
-_NAME_WORDS = regex.compile(r"[^\W_]+")
+_NAME_WORDS = compiled(r"[^\W_]+")
 _DROP = frozenset({"the", "a", "an", "s"})
 
 
@@ -30,7 +29,7 @@ def name_words(name: str | None) -> tuple[str, ...]:
     return tuple(words)
 
 
-_ACRONYM = regex.compile(r"\b\p{Lu}{2,}[\p{Lu}\d-]*\b")
+_ACRONYM = compiled(r"\b\p{Lu}{2,}[\p{Lu}\d-]*\b")
 
 
 def _acronyms(s: Source) -> frozenset[str]:

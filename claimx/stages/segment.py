@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..patterns import compiled
 from ..settings import SETTINGS
 
 
@@ -37,20 +38,20 @@ jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri 
 inc corp co ltd dept univ est approx fig ft pt ave blvd rd hon messrs mme mlle gens lieut brig insp supt det
 """.split())
 
-_LINK_LINE = regex.compile(
+_LINK_LINE = compiled(
     r"^\W{0,3}(?:read\s+more|related(?:\s+(?:stories|articles|coverage|news))?|also\s+read|read\s+also|see\s+also"
     r"|more\s+from|most\s+read|trending(?:\s+now)?|recommended|watch|listen|recommended\s+for\s+you|popular|"
     r"more\s+stories|you\s+may\s+also\s+like|further\s+reading)\b\s*[:|\-–—]",
     regex.IGNORECASE)
-_LINK_HEAD = regex.compile(
+_LINK_HEAD = compiled(
     r"^\W{0,3}(?:read\s+more|related(?:\s+\w+)?|also\s+read|see\s+also|more\s+from\s+.{0,40}|most\s+read|"
     r"trending(?:\s+now)?|recommended(?:\s+for\s+you)?|more\s+stories|popular(?:\s+now)?|you\s+may\s+also\s+like)\W{0,3}$",
     regex.IGNORECASE)
-_BULLET = regex.compile(r"^\s*(?:[•·▪►\-*–]|\d{1,2}[.)])\s+")
+_BULLET = compiled(r"^\s*(?:[•·▪►\-*–]|\d{1,2}[.)])\s+")
 
 # a candidate sentence end: terminal punctuation, closing quotes/brackets, white space, a new start
-_END = regex.compile(r"""[.!?]+["”’'»)\]]*(?=\s+["“‘'«(\[]?[\p{Lu}\d])""")
-_WORD_BEFORE = regex.compile(r"([\w.'’-]+)$")
+_END = compiled(r"""[.!?]+["”’'»)\]]*(?=\s+["“‘'«(\[]?[\p{Lu}\d])""")
+_WORD_BEFORE = compiled(r"([\w.'’-]+)$")
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _PLAIN_GAPS = frozenset(" \t\n\r\"“”(«")     # characters that can never be part of a word before a dot
 
