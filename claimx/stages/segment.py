@@ -213,7 +213,11 @@ class LineIndex:
     """1-based line numbers for offsets, by binary search over newline positions."""
 
     def __init__(self, text: str):
-        self._nl = [m.start() for m in regex.finditer("\n", text)]
+        nl, i = [], text.find("\n")
+        while i >= 0:
+            nl.append(i)
+            i = text.find("\n", i + 1)
+        self._nl = nl
 
     def line(self, offset: int) -> int:
         return bisect.bisect_left(self._nl, offset) + 1
