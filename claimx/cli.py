@@ -246,7 +246,7 @@ def _extract_parallel(paths: list[str], registry, max_bytes: int, jobs: int, don
             if path is None or path == "-":
                 if run:
                     run_pool(run, min(n, len(run)), _extract_job, deliver, _extract_died, ordered=True,
-                             window=8 * n, name="claimx-extract")
+                             window=max(256, 32 * n), name="claimx-extract")
                     run = []
                 if path is not None:
                     done(path, *_extract_one(path, registry, max_bytes))
