@@ -260,7 +260,8 @@ def test_max_bytes_on_stdin():
     assert result.stderr.startswith("claimx: error: -: ") and "--max-bytes" in result.stderr
 
 
-def test_unexpected_exception_is_an_error_for_that_input(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_unexpected_exception_is_an_error_for_that_input(tmp_path, monkeypatch, jobs):
     good = _write(tmp_path, "good.txt", SHORT)
     boom = _write(tmp_path, "boom.txt", "Five people were killed on Tuesday.\n")
     real = claimx.extract
@@ -270,11 +271,12 @@ def test_unexpected_exception_is_an_error_for_that_input(tmp_path, monkeypatch):
             raise RuntimeError("rule exploded")
         return real(text, doc, **kw)
 
+    alone = records_of(run("extract", good), SHORT)
     monkeypatch.setattr(claimx, "extract", extract)
-    result = run("extract", boom, good)
+    result = run("extract", "--jobs", jobs, good, boom, good)  # with 2: the same on worker processes
     assert result.exit_code == 1
     assert result.stderr == f"claimx: error: {boom}: internal error (RuntimeError: rule exploded); please report it\n"
-    assert {r["doc"] for r in records_of(result, SHORT)} == {good}
+    assert records_of(result, SHORT) == alone + alone
 
 
 # ------------------------------------------------------------------------------------------------
@@ -327,23 +329,6 @@ def test_jobs_a_worker_that_dies_is_an_error_for_its_input_alone(tmp_path, examp
     assert result.exit_code == 1
     assert f"claimx: error: {victim}: the worker process reading it died (killed by signal 9)\n" in result.stderr
     assert records_of(result) == expected
-
-
-def test_jobs_an_exception_in_a_worker_is_reported_as_in_a_serial_run(tmp_path, monkeypatch):
-    good = _write(tmp_path, "good.txt", SHORT)
-    boom = _write(tmp_path, "boom.txt", "Five people were killed on Tuesday.\n")
-    real = claimx.extract
-
-    def extract(text, doc="-", **kw):
-        if doc == boom:
-            raise RuntimeError("rule exploded")
-        return real(text, doc, **kw)
-
-    monkeypatch.setattr(claimx, "extract", extract)
-    result = run("extract", "--jobs", "2", good, boom, good)
-    assert result.exit_code == 1
-    assert result.stderr == f"claimx: error: {boom}: internal error (RuntimeError: rule exploded); please report it\n"
-    assert [r["doc"] for r in records_of(result, SHORT)].count(good) == 2 * len(records_of(run("extract", good)))
 
 
 def test_jobs_must_not_be_negative(example):
