@@ -59,6 +59,15 @@ def test_breakdown_and_revision_links() -> None:
     assert claims[12].part_of == claims[40].id
 
 
+@pytest.mark.parametrize("text,victims", [
+    ("A drone strike on the market killed at least 14 people and wounded 30 others.", ["people", "others"]),
+    ("Police said the blast killed 4 civilians!", ["civilians"]),
+    ("Gunmen killed 2 U.S. soldiers.", ["U.S. soldiers"]),
+], ids=["full-stop", "exclamation", "dotted-abbreviation"])
+def test_victims_leave_out_the_sentence_end(text, victims) -> None:
+    assert [c.victims.text for c in claimx.extract(text)] == victims
+
+
 def test_record_round_trips_through_its_dict(example_text: str) -> None:
     for c in claimx.extract(example_text):
         assert Claim.from_dict(c.to_dict()).to_dict() == c.to_dict()

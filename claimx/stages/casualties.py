@@ -307,8 +307,16 @@ def _victims(m: regex.Match, text: str, offset: int) -> str | None:
     text = " ".join(p for p in parts if p)
     if not text:
         return None
-    text = _DETERMINERS.sub("", text).strip(" ,\"“”'")
+    text = _DETERMINERS.sub("", text).strip(" ,;:\"“”'")
+    # the full stop of a sentence that ends with the phrase ("... and wounding 30 others."), not
+    # that of an abbreviation ("two U.S." keeps its own)
+    last = text.rsplit(None, 1)[-1] if text else ""
+    if last.endswith((".", "!", "?")) and "." not in last[:-1] and last[:-1].lower() not in _ABBREVIATIONS:
+        text = text[:-1].rstrip(" ,;:\"“”'")
     return text or None
+
+
+_ABBREVIATIONS = frozenset("co corp inc ltd jr sr st no dept bros".split())
 
 
 # --------------------------------------------------------------------------------------------
