@@ -11,17 +11,19 @@ characters newer than Python's own Unicode tables. So:
 
 - `compiled(source, flags)` is a `Pattern`: a long one (the rules, the number grammar, the
   cue lists: where compiling costs) has an `re` version when `re` compiles the source without
-  complaint and the source has none of those characters; its `regex` version is compiled the
-  first time it is needed. Short patterns stay with `regex`: they compile in well under a
-  millisecond, and `regex` finds a literal word case-insensitively in a long text many times
-  faster than `re` does;
+  complaint and the source has none of those characters. Each version is compiled the first
+  time it is needed. Short patterns stay with `regex`: they compile in well under a
+  millisecond. A pattern that starts with a literal word ("killed", "(?:shot|shooting)")
+  searches on `regex`, which skips ahead to where the word can start while `re` tries every
+  position; it still matches at a given position on `re`;
 - `reading(text)`: while the pipeline reads a text, patterns use their `re` version unless the
   text has one of those characters. Whether a character is one is asked of both engines (with
   the probes below) the first time it is seen, and remembered.
 
 Outside `reading()` a pattern always uses `regex`: the results are the same either way, only
 the speed differs. Callers use what both engines offer (search, match, fullmatch, finditer,
-findall, sub, split; `overlapped()` instead of regex's `overlapped=True`).
+findall, sub, split; `overlapped()` instead of regex's `overlapped=True`); a hot loop takes
+`get()` (to match) or `scanner()` (to search) once.
 """
 from __future__ import annotations
 
@@ -42,29 +44,52 @@ _MIN_FAST = 300        # characters: a shorter pattern stays with regex
 _ASCII_ODD = ("\x1c", "\x1d", "\x1e", "\x1f")
 
 
-class Pattern:
-    """One pattern, compiled by `re` (when it can stand in for `regex`) and by `regex` (lazily)."""
+_UNSET = object()
 
-    __slots__ = ("source", "flags", "_fast", "_full")
+
+class Pattern:
+    """One pattern, compiled by `re` (when it can stand in for `regex`) and by `regex`, each the
+    first time it is needed."""
+
+    __slots__ = ("source", "flags", "_fast", "_full", "_scans")
 
     def __init__(self, source: str, flags: int = 0):
         self.source = source
         self.flags = int(flags)
-        self._fast = _re_version(source, self.flags)
-        self._full = None
+        self._fast = _UNSET      # the re version, or None where re cannot stand in
+        self._full = None        # the regex version
+        self._scans = None       # may the re version search too (not only match at a position)?
 
-    def get(self):
-        """The compiled pattern to use now: `re`'s while reading a plain text, else `regex`'s.
-        Hot loops take it once and call it directly."""
-        if self._fast is not None and _FAST.get():
-            return self._fast
+    def _re(self):
+        fast = self._fast
+        if fast is _UNSET:
+            fast = self._fast = _re_version(self.source, self.flags)
+            self._scans = fast is not None and not literal_led(self.source)
+        return fast
+
+    def _regex(self) -> regex.Pattern:
         full = self._full
         if full is None:
             full = self._full = regex.compile(self.source, self.flags)
         return full
 
-    def search(self, *args, **kwargs):
-        return self.get().search(*args, **kwargs)
+    def get(self):
+        """The compiled pattern to match with at a given position now: `re`'s while reading a
+        plain text, else `regex`'s. Hot loops take it once and call it directly."""
+        if _FAST.get():
+            fast = self._re()
+            if fast is not None:
+                return fast
+        return self._regex()
+
+    def scanner(self):
+        """The compiled pattern to search with now: as `get()`, but `regex`'s for a pattern that
+        starts with a literal word (see `literal_led`)."""
+        if _FAST.get():
+            fast = self._re()
+            if fast is not None and self._scans:
+                return fast
+        return self._regex()
 
     def match(self, *args, **kwargs):
         return self.get().match(*args, **kwargs)
@@ -72,23 +97,26 @@ class Pattern:
     def fullmatch(self, *args, **kwargs):
         return self.get().fullmatch(*args, **kwargs)
 
+    def search(self, *args, **kwargs):
+        return self.scanner().search(*args, **kwargs)
+
     def finditer(self, *args, **kwargs):
-        return self.get().finditer(*args, **kwargs)
+        return self.scanner().finditer(*args, **kwargs)
 
     def findall(self, *args, **kwargs):
-        return self.get().findall(*args, **kwargs)
+        return self.scanner().findall(*args, **kwargs)
 
     def sub(self, *args, **kwargs):
-        return self.get().sub(*args, **kwargs)
+        return self.scanner().sub(*args, **kwargs)
 
     def split(self, *args, **kwargs):
-        return self.get().split(*args, **kwargs)
+        return self.scanner().split(*args, **kwargs)
 
     def overlapped(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator:
         """Every match, one per start position where one starts, overlaps allowed (as regex's
         `finditer(..., overlapped=True)`: after a match the search goes on one character after
         its start)."""
-        p = self.get()
+        p = self.scanner()
         endpos = len(text) if endpos is None else endpos
         if p is self._full:
             return p.finditer(text, pos, endpos, overlapped=True)
@@ -112,6 +140,18 @@ def _overlapped(p: re.Pattern, text: str, pos: int, endpos: int) -> Iterator[re.
 def compiled(source: str, flags: int = 0) -> Pattern:
     """The `Pattern` of a source (cached: the same source and flags give the same object)."""
     return Pattern(source, flags)
+
+
+# what may stand before a pattern's first element: word boundaries, group openings, look-behinds
+_LEAD = re.compile(r"(?:\\b|\^|\(\?:|\(\?P<\w+>|\(\?<[!=](?:[^()\\]|\\.)*\)|\s+(?=.)|#[^\n]*\n)*")
+
+
+def literal_led(source: str) -> bool:
+    """Does a match start with a literal word ("killed", "(?:shot|shooting)")? `regex` searches
+    for such a pattern by skipping to where its first word can start; `re` tries every position
+    (under IGNORECASE it has nothing to skip by), several times slower on a long text."""
+    m = _LEAD.match(source)
+    return source[m.end():m.end() + 1].isalpha()
 
 
 def _re_version(source: str, flags: int) -> re.Pattern | None:
