@@ -77,19 +77,25 @@ class Pattern:
         """The compiled pattern to match with at a given position now: `re`'s while reading a
         plain text, else `regex`'s. Hot loops take it once and call it directly."""
         if _FAST.get():
-            fast = self._re()
+            fast = self._fast
+            if fast is _UNSET:
+                fast = self._re()
             if fast is not None:
                 return fast
-        return self._regex()
+        full = self._full
+        return full if full is not None else self._regex()
 
     def scanner(self):
         """The compiled pattern to search with now: as `get()`, but `regex`'s for a pattern that
         starts with a literal word (see `literal_led`)."""
         if _FAST.get():
-            fast = self._re()
+            fast = self._fast
+            if fast is _UNSET:
+                fast = self._re()
             if fast is not None and self._scans:
                 return fast
-        return self._regex()
+        full = self._full
+        return full if full is not None else self._regex()
 
     def match(self, *args, **kwargs):
         return self.get().match(*args, **kwargs)

@@ -54,8 +54,12 @@ def _data() -> dict:
         "incident_probe": automaton(sorted(incident)),   # does a clause have any of their first words?
         "separate": compiled(r"\b(?:" + "|".join(d["separate_words"]) + r")\b", flags),
         # compiled when first needed (most texts never get past the probes)
-        "cumulative": [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"],
-        "background": list(d["background"]["phrases"]),
+        "cumulative": (cumulative := [(key, pats) for key, pats in d["cumulative"].items() if key != "probe"]),
+        "background": (background := list(d["background"]["phrases"])),
+        # does any of them match at all? (one search instead of one per phrase, most clauses have none)
+        "cumulative_any": _any([p for _, pats in cumulative for p in pats]),
+        "background_any": (_any([p for p in background if p.startswith("^")]),
+                           _any([p for p in background if not p.startswith("^")])),
         "cumulative_probe": tuple(d["cumulative"]["probe"]),
         "background_probe": tuple(d["background"]["probe"]),
         "place": compiled(
@@ -68,6 +72,10 @@ def _data() -> dict:
 
 
 _TOKEN = compiled(r"\w+")
+
+
+def _any(phrases: list[str]):
+    return compiled("|".join(f"(?:{p})" for p in phrases), regex.IGNORECASE) if phrases else None
 
 
 def _phrase_index(phrases: list[str]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
@@ -188,7 +196,7 @@ def _near(text: str, a: int, b: int, c: Candidate) -> str:
 
 def _scope(clause: str) -> str | None:
     low = clause.lower()
-    if not any(w in low for w in _data()["cumulative_probe"]):
+    if not any(w in low for w in _data()["cumulative_probe"]) or not _data()["cumulative_any"].search(clause):
         return None
     for key, pats in _data()["cumulative"]:
         for p in pats:
@@ -206,6 +214,9 @@ def _background(clause: str, near: str) -> str | None:
     d = _data()
     low = clause.lower()
     if not any(w in low for w in d["background_probe"]):
+        return None
+    framing, nearby = d["background_any"]
+    if not (framing and framing.search(clause)) and not (nearby and nearby.search(near)):
         return None
     for source in d["background"]:
         p = compiled(source, regex.I)
