@@ -129,3 +129,18 @@ def test_decomposed_text_reads_like_composed_text():
 
     assert summary(decomposed) == summary(composed) == [
         ("killed", 12, "Bogotá residents", "José Muñoz"), ("wounded", 4, "Québécois tourists", "José Muñoz")]
+
+
+_CLAUSE_WORDS = st.sampled_from(["in", "near", "the", "city", "of", "region", "Kharkiv", "Velmora", "Port", "al-Qaim",
+                                 "village", "said", "people", "at", "de", "Sousa", "on", "Monday", "its", "town", ","])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CLAUSE_WORDS, max_size=14).map(" ".join))
+def test_places_are_read_the_same_without_the_head_of_branch_where_it_cannot_match(clause):
+    from claimx.stages import events
+
+    d = events._data()
+    want = [m.span("p") for m in d["place"].finditer(clause)]
+    if d["head_of"].search(clause) is None:
+        assert [m.span("p") for m in d["place_prep"].finditer(clause)] == want
