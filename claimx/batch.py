@@ -985,7 +985,7 @@ class _Run:
 
 
 def _warm_up(registry, jobs: list[dict]) -> None:
-    warm_up(registry, html=any(j["kind"] == "html" for j in jobs))
+    warm_up(registry, html=any(j["kind"] == "html" for j in jobs), inputs=len(jobs))
 
 
 def _size(path: str) -> int | None:

@@ -238,7 +238,7 @@ def _extract_parallel(paths: list[str], registry, max_bytes: int, jobs: int, don
         done(path, claims, ok)
 
     n = jobs or usable_cores()
-    warm_up(registry, html=any(input_kind(p) == "html" for p in paths))
+    warm_up(registry, html=any(input_kind(p) == "html" for p in paths), inputs=len(paths))
     _WORKER.update(registry=registry, max_bytes=max_bytes)
     try:
         run: list[str] = []

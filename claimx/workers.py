@@ -64,12 +64,16 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def warm_up(registry=None, html: bool = False) -> None:
+MANY = 64   # inputs: from this many on, the parent compiles every rule before the workers fork
+
+
+def warm_up(registry=None, html: bool = False, inputs: int = 0) -> None:
     """Compile the rules (and import the HTML extractor) once in the parent, before the workers
-    fork, instead of once in every worker."""
+    fork, instead of once in every worker: those a short report needs, and every rule when
+    there are many inputs."""
     from .pipeline import prepare
 
-    prepare(registry)
+    prepare(registry, every_rule=inputs >= MANY)
     if html:
         import trafilatura  # noqa: F401  (imported for the workers to inherit)
 

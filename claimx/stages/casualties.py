@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..patterns import Pattern, compiled
+from ..patterns import Pattern, compiled, reading
 from ..rules import automaton, lexicon, load, nonperson_nouns, person_nouns
 from .numbers import Quantity, find_quantities
 from .segment import Sentence
@@ -151,6 +151,14 @@ def _needs_in_place(rule: Rule, low: str, first_end: int, last_start: int) -> bo
 
 def rules() -> tuple[Rule, ...]:
     return _compiled()[0]
+
+
+def compile_rules() -> None:
+    """Compile every rule as a plain text will use it (an anchored rule matches at its counts,
+    the others search), instead of when a sentence first needs it."""
+    with reading(""):
+        for rule in rules():
+            rule.pattern.get() if rule.anchored else rule.pattern.scanner()
 
 
 _FALLBACK = tuple((cat, compiled(p, regex.IGNORECASE)) for cat, p in (
