@@ -14,8 +14,9 @@ characters newer than Python's own Unicode tables. So:
   complaint and the source has none of those characters. Each version is compiled the first
   time it is needed. Short patterns stay with `regex`: they compile in well under a
   millisecond. A pattern that starts with a literal word ("killed", "(?:shot|shooting)")
-  searches on `regex`, which skips ahead to where the word can start while `re` tries every
-  position; it still matches at a given position on `re`;
+  moves its searches to `regex` after its first thousand (`regex` skips ahead to where the
+  word can start while `re` tries every position: faster searches, for a dearer compile); it
+  still matches at a given position on `re`;
 - `reading(text)`: while the pipeline reads a text, patterns use their `re` version unless the
   text has one of those characters. Whether a character is one is asked of both engines (with
   the probes below) the first time it is seen, and remembered.
@@ -40,6 +41,9 @@ import regex
 _SHARED_FLAGS = int(re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE)
 _FAST: contextvars.ContextVar[bool] = contextvars.ContextVar("claimx_fast_patterns", default=False)
 _MIN_FAST = 300        # characters: a shorter pattern stays with regex
+# searches of a literal-led pattern on re before it moves to regex: re is ~10 µs a sentence
+# slower on the slowest rule, compiling it on regex ~10 ms, so this many searches cost about that
+_SEARCHES_ON_RE = 1000
 # ASCII characters the engines read differently (file, group, record and unit separators: \s in re only)
 _ASCII_ODD = ("\x1c", "\x1d", "\x1e", "\x1f")
 
@@ -51,20 +55,20 @@ class Pattern:
     """One pattern, compiled by `re` (when it can stand in for `regex`) and by `regex`, each the
     first time it is needed."""
 
-    __slots__ = ("source", "flags", "_fast", "_full", "_scans")
+    __slots__ = ("source", "flags", "_fast", "_full", "_searches")
 
     def __init__(self, source: str, flags: int = 0):
         self.source = source
         self.flags = int(flags)
         self._fast = _UNSET      # the re version, or None where re cannot stand in
         self._full = None        # the regex version
-        self._scans = None       # may the re version search too (not only match at a position)?
+        self._searches = 0       # searches left on re for a literal-led pattern (-1: no limit)
 
     def _re(self):
         fast = self._fast
         if fast is _UNSET:
             fast = self._fast = _re_version(self.source, self.flags)
-            self._scans = fast is not None and not literal_led(self.source)
+            self._searches = _SEARCHES_ON_RE if fast is not None and literal_led(self.source) else -1
         return fast
 
     def _regex(self) -> regex.Pattern:
@@ -86,14 +90,21 @@ class Pattern:
         return full if full is not None else self._regex()
 
     def scanner(self):
-        """The compiled pattern to search with now: as `get()`, but `regex`'s for a pattern that
-        starts with a literal word (see `literal_led`)."""
+        """The compiled pattern to search with now: as `get()`, except for a pattern that starts
+        with a literal word (see `literal_led`): after its first searches on `re` it moves to
+        `regex`, which searches it faster but costs more to compile (a feed that uses it a few
+        times does not pay that; one that uses it all the time soon earns it back)."""
         if _FAST.get():
             fast = self._fast
             if fast is _UNSET:
                 fast = self._re()
-            if fast is not None and self._scans:
-                return fast
+            if fast is not None:
+                left = self._searches
+                if left < 0:
+                    return fast
+                if left > 0:
+                    self._searches = left - 1
+                    return fast
         full = self._full
         return full if full is not None else self._regex()
 

@@ -48,11 +48,16 @@ def test_a_long_pattern_uses_re_only_while_reading_a_plain_text():
     assert isinstance(p.get(), regex.Pattern)              # the block is left: back to regex
 
 
-def test_a_pattern_that_starts_with_a_word_searches_on_regex_and_matches_on_re():
-    p = compiled(r"\b(?:killed|" + "|".join(f"slain{i}" for i in range(40)) + r")\s+(?P<n>\d+)", regex.IGNORECASE)
+def test_a_pattern_that_starts_with_a_word_moves_its_searches_to_regex_after_a_while(monkeypatch):
+    from claimx import patterns
+
+    monkeypatch.setattr(patterns, "_SEARCHES_ON_RE", 3)
+    p = patterns.Pattern(r"\b(?:killed|" + "|".join(f"slain{i}" for i in range(40)) + r")\s+(?P<n>\d+)",
+                         regex.IGNORECASE)
     with reading("killed 3 people"):
-        assert isinstance(p.scanner(), regex.Pattern)        # regex skips to where the word can start
-        assert isinstance(p.get(), re.Pattern)               # at a given position there is nothing to skip
+        engines = [type(p.scanner()) for _ in range(5)]
+        assert engines == [re.Pattern] * 3 + [regex.Pattern] * 2   # regex skips to where the word can start
+        assert isinstance(p.get(), re.Pattern)                      # matching at a position stays on re
         assert p.search("they killed 3 people").span("n") == (12, 13)
         assert p.match("they killed 3 people", 5).group("n") == "3"
 
