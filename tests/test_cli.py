@@ -311,6 +311,21 @@ def test_jobs_give_the_serial_output_and_messages_in_input_order(tmp_path, examp
         assert "-" in docs and docs.index("-") < docs.index(inputs[-3])
 
 
+def test_jobs_over_many_inputs_compile_every_rule_first_and_give_the_serial_output(tmp_path):
+    from claimx.workers import MANY
+
+    def text(i: int) -> str:
+        return [f"{i % 9 + 2} soldiers were killed and {i} wounded near Veska, the army said.\n",
+                "The council approved the budget on Monday.\n",
+                f"Gunmen killed {i % 7 + 3} villagers; {i % 4 + 1} others were taken hostage, police said.\n"][i % 3]
+
+    inputs = [_write(tmp_path, f"m{i:03d}.txt", text(i) * (i % 5 + 1)) for i in range(MANY + 6)]
+    serial = run("extract", *inputs)
+    parallel = run("extract", "-j", "2", *inputs)
+    assert serial.exit_code == parallel.exit_code == 0
+    assert parallel.stdout == serial.stdout and len(records_of(serial)) > MANY
+
+
 def test_jobs_a_worker_that_dies_is_an_error_for_its_input_alone(tmp_path, example, monkeypatch):
     import signal
 
