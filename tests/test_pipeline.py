@@ -43,6 +43,14 @@ def test_repeated_claim_is_one_record_with_every_mention() -> None:
     assert len(claims[0].mentions) >= 2
 
 
+def test_a_long_document_repeating_one_count_from_several_sources_keeps_one_claim_per_source() -> None:
+    said = ["police said", "the army said", "the health ministry said", "the governor said"]
+    text = "\n\n".join(f"Two people were killed in Velmora on day {i}, {said[i % 4]}." for i in range(300))
+    claims = claimx.extract(text)
+    assert [(c.source.name, len(c.mentions)) for c in claims] == [
+        ("police", 75), ("army", 75), ("health ministry", 75), ("governor", 75)]
+
+
 def test_headline_and_body_sources_contained_in_each_other_merge() -> None:
     text = ("63 soldiers killed in strike — Defense Ministry\n\n"
             "A total of 63 soldiers were killed, the Russian Defense Ministry said.")

@@ -9,7 +9,9 @@ claim of its own. Breakdowns and revisions keep a link to the claim they depend 
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 from dataclasses import dataclass, field
 
 from ..models import Claim, Count, Mention, Source, Victims
@@ -79,40 +81,95 @@ class _Group:
     all_heading: bool = True
 
 
+def _tokens(s: Source) -> set[str]:
+    """What two sources `same_source` calls the same must share: a name word (one name's words
+    lie inside the other's) or an acronym."""
+    return set(name_words(s.name)) | set(name_words(s.text)) | {"\0" + a for a in _acronyms(s)}
+
+
+class _Index:
+    """The groups of one (category, count) key, so that a mention finds its group without
+    comparing its source with every group of the same count (a long document repeats "two
+    killed" from many sources): groups by the words and acronyms of their sources, and the
+    groups with no source yet, in the order they were made."""
+
+    def __init__(self) -> None:
+        self.groups: list[int] = []
+        self.by_token: dict[str, list[int]] = {}
+        self.unnamed: list[int] = []          # groups without a source when made; some got one since
+        self.unnamed_at = 0
+        self.headlines: list[int] = []        # unnamed groups made of headlines only, when made
+        self.headlines_at = 0
+
+    def first_unnamed(self, groups: list[_Group], headlines_only: bool = False) -> int | None:
+        """The first group (in the order made) that has no source yet (and, with
+        `headlines_only`, only headline mentions). Groups only ever lose these properties, so
+        the ones that lost them are skipped once and for all."""
+        order, at = (self.headlines, self.headlines_at) if headlines_only else (self.unnamed, self.unnamed_at)
+        while at < len(order):
+            g = groups[order[at]]
+            if not g.named and (g.all_heading or not headlines_only):
+                break
+            at += 1
+        if headlines_only:
+            self.headlines_at = at
+        else:
+            self.unnamed_at = at
+        return order[at] if at < len(order) else None
+
+    def first_named(self, groups: list[_Group], source: Source) -> int | None:
+        """The first group (in the order made) with a source that `same_source` calls the same:
+        the groups that share a token with it, merged in order, tried until one fits."""
+        lists = [self.by_token[t] for t in _tokens(source) if t in self.by_token]
+        last = -1
+        for g in heapq.merge(*lists):
+            if g != last:
+                last = g
+                if any(same_source(source, s) for s in groups[g].named):
+                    return g
+        return None
+
+
 def merge(text: str, doc: str, candidates: list[Candidate], doc_name: str | None = None) -> list[Claim]:
     """Group candidates into claims, in order of first mention. Near-linear in the number of
-    mentions: candidates are compared only with the groups of the same count, and each group keeps
-    its distinct sources."""
+    mentions: a candidate is compared only with the groups of the same count that share a word
+    or an acronym with its source (or have no source), and each group keeps its distinct sources.
+
+    A mention joins the first group (in the order made) of its category and count that fits: an
+    own-voice mention a group without a source (any group when it is a headline or a figure of 5
+    or more, which repeats an attributed one); a sourced mention a group with the same source, or
+    a group without a source whose mentions are all headlines."""
     groups: list[_Group] = []
-    by_key: dict[tuple, list[int]] = {}
+    index: dict[tuple, _Index] = {}
     group_of: dict[int, int] = {}
     for i, c in enumerate(candidates):
+        key = _key(c)
+        ix = index.get(key)
+        if ix is None:
+            ix = index[key] = _Index()
         target = None
-        for g in by_key.get(_key(c), ()):
-            grp = groups[g]
-            if c.source is None:
-                if not grp.named or c.sentence.heading or _repeats(c):
-                    target = g
-                    break
-                continue
-            if not grp.named:
-                # a sourced body mention after an own-voice headline: the headline was this claim
-                if grp.all_heading:
-                    target = g
-                    break
-                continue
-            if any(same_source(c.source, s) for s in grp.named):
-                target = g
-                break
+        if c.source is None:
+            if ix.groups and (c.sentence.heading or _repeats(c)):
+                target = ix.groups[0]
+            else:
+                target = ix.first_unnamed(groups)
+        else:
+            a = ix.first_unnamed(groups, headlines_only=True)
+            b = ix.first_named(groups, c.source)
+            target = min((g for g in (a, b) if g is not None), default=None)
         if target is None:
             target = len(groups)
             groups.append(_Group())
-            by_key.setdefault(_key(c), []).append(target)
+            ix.groups.append(target)
+            ix.unnamed.append(target)
+            ix.headlines.append(target)
         grp = groups[target]
         grp.members.append(i)
         grp.all_heading = grp.all_heading and c.sentence.heading
         if c.source is not None and not any(s == c.source for s in grp.named):
             grp.named.append(c.source)
+            for t in _tokens(c.source):
+                bisect.insort(ix.by_token.setdefault(t, []), target)   # kept in the order groups were made
         group_of[i] = target
     lines = LineIndex(text)
     name = doc_name or doc
