@@ -156,9 +156,9 @@ def extract(
         else:
             read += 1
 
-    if jobs != 1 and len(paths) > 1:
+    if jobs != 1 and len(paths) > 1 and _can_fork():
         _extract_parallel(paths, registry, max_bytes, jobs, done)
-    else:
+    else:       # one input, --jobs 1, or a platform whose workers would not inherit the registry
         for path in paths:
             done(path, *_extract_one(path, registry, max_bytes))
     out.close()
@@ -210,6 +210,12 @@ def _internal_error(path: str, exc: Exception, say: Callable[[str, str], None] |
 
 # `extract --jobs`: the registry and size limit the forked workers inherit from the parent
 _WORKER: dict = {}
+
+
+def _can_fork() -> bool:
+    from .workers import mp_context
+
+    return mp_context().get_start_method() == "fork"
 
 
 def _extract_job(path: str):
