@@ -346,6 +346,21 @@ def test_jobs_a_worker_that_dies_is_an_error_for_its_input_alone(tmp_path, examp
     assert records_of(result) == expected
 
 
+def test_jobs_where_processes_cannot_fork_reads_the_inputs_one_by_one(tmp_path, example, monkeypatch):
+    from claimx import cli, workers
+
+    inputs = _many_inputs(tmp_path, example)
+    serial = run("extract", *inputs, input=SHORT)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("no worker processes where they cannot fork")
+
+    monkeypatch.setattr(cli, "_can_fork", lambda: False)
+    monkeypatch.setattr(workers, "run_pool", no_pool)
+    result = run("extract", "-j", "2", *inputs, input=SHORT)
+    assert (result.exit_code, result.stdout, result.stderr) == (serial.exit_code, serial.stdout, serial.stderr)
+
+
 def test_jobs_must_not_be_negative(example):
     path, _ = example
     result = run("extract", "--jobs", "-1", path)
