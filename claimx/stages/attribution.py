@@ -34,7 +34,6 @@ from .casualties import Candidate, lower_same_length
 from .segment import Sentence
 
 
-
 class _Shifted:
     """A match found in a slice of the text, read as if found in the whole text."""
 

@@ -94,20 +94,18 @@ class _Index:
     groups with no source yet, in the order they were made."""
 
     def __init__(self) -> None:
-        self.groups: list[int] = []
+        self.groups: list[int] = []           # in the order made (every group starts without a source)
         self.by_token: dict[str, list[int]] = {}
-        self.unnamed: list[int] = []          # groups without a source when made; some got one since
-        self.unnamed_at = 0
-        self.headlines: list[int] = []        # unnamed groups made of headlines only, when made
+        self.unnamed_at = 0                   # groups before these two places have lost the property
         self.headlines_at = 0
 
     def first_unnamed(self, groups: list[_Group], headlines_only: bool = False) -> int | None:
         """The first group (in the order made) that has no source yet (and, with
         `headlines_only`, only headline mentions). Groups only ever lose these properties, so
         the ones that lost them are skipped once and for all."""
-        order, at = (self.headlines, self.headlines_at) if headlines_only else (self.unnamed, self.unnamed_at)
-        while at < len(order):
-            g = groups[order[at]]
+        at = self.headlines_at if headlines_only else self.unnamed_at
+        while at < len(self.groups):
+            g = groups[self.groups[at]]
             if not g.named and (g.all_heading or not headlines_only):
                 break
             at += 1
@@ -115,7 +113,7 @@ class _Index:
             self.headlines_at = at
         else:
             self.unnamed_at = at
-        return order[at] if at < len(order) else None
+        return self.groups[at] if at < len(self.groups) else None
 
     def first_named(self, groups: list[_Group], source: Source) -> int | None:
         """The first group (in the order made) with a source that `same_source` calls the same:
@@ -161,8 +159,6 @@ def merge(text: str, doc: str, candidates: list[Candidate], doc_name: str | None
             target = len(groups)
             groups.append(_Group())
             ix.groups.append(target)
-            ix.unnamed.append(target)
-            ix.headlines.append(target)
         grp = groups[target]
         grp.members.append(i)
         grp.all_heading = grp.all_heading and c.sentence.heading
