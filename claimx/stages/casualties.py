@@ -22,7 +22,7 @@ import regex
 from ..patterns import Pattern, compiled, reading
 from ..rules import automaton, lexicon, load, nonperson_nouns, person_nouns
 from .numbers import Quantity, find_quantities
-from .segment import Sentence
+from .segment import ABBREVIATIONS, Sentence
 
 MASK = "\ue000"
 _LONG = 600      # a sentence longer than this is scanned in windows around its counts
@@ -319,12 +319,10 @@ def _victims(m: regex.Match, text: str, offset: int) -> str | None:
     # the full stop of a sentence that ends with the phrase ("... and wounding 30 others."), not
     # that of an abbreviation ("two U.S." keeps its own)
     last = text.rsplit(None, 1)[-1] if text else ""
-    if last.endswith((".", "!", "?")) and "." not in last[:-1] and last[:-1].lower() not in _ABBREVIATIONS:
+    if last.endswith((".", "!", "?")) and "." not in last[:-1] and last[:-1].lower() not in ABBREVIATIONS:
         text = text[:-1].rstrip(" ,;:\"“”'")
     return text or None
 
-
-_ABBREVIATIONS = frozenset("co corp inc ltd jr sr st no dept bros".split())
 
 
 # --------------------------------------------------------------------------------------------

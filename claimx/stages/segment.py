@@ -32,7 +32,8 @@ class Sentence:
         return doc[self.start:self.end]
 
 
-_ABBREV = frozenset("""
+# words a full stop follows without ending a sentence (shared with the victims phrase)
+ABBREVIATIONS = frozenset("""
 mr mrs ms dr gov sen rep gen lt col sgt capt maj cpl pvt adm cmdr st jr sr prof rev mt no nos vs etc
 jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
 inc corp co ltd dept univ est approx fig ft pt ave blvd rd hon messrs mme mlle gens lieut brig insp supt det
@@ -67,7 +68,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if j < dot and (j == lo or text[j - 1] in _PLAIN_GAPS):
         # the common case, a plain word after a space: what _WORD_BEFORE would find, found faster
         core = text[j:dot].lower()
-        return len(core) == 1 or core in _ABBREV
+        return len(core) == 1 or core in ABBREVIATIONS
     m = _WORD_BEFORE.search(text, lo, dot)
     if not m:
         return False
@@ -77,7 +78,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True
     if "." in word.strip("."):                     # "U.S.", "a.m.", "e.g."
         return True
-    return core in _ABBREV
+    return core in ABBREVIATIONS
 
 
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
