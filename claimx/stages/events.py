@@ -212,9 +212,8 @@ def _scope(clause: str) -> str | None:
             if m and _COMPARISON.search(clause[:m.start()]):
                 continue        # "one of the deadliest attacks since the 2021 coup": a comparison, not a scope
             if m:
-                if key == "war" and compiled(r"(?:19|20)\d\d").search(m.group()):
-                    return "since " + compiled(r"(?:19|20)\d\d").search(m.group()).group()
-                return key
+                year = compiled(r"(?:19|20)\d\d").search(m.group()) if key == "war" else None
+                return "since " + year.group() if year else key
     return None
 
 
