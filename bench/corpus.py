@@ -365,17 +365,24 @@ def _commas(n: int) -> str:                     # n commas, as one huge "thousan
     return "Officials said 1" + ",000" * n + " people were killed.\n"
 
 
+_LONG_LINE_BLOCK = 600_000     # bytes of general news the long line repeats
+
+
 def _long_line(n: int) -> str:
     """n bytes on one line without a full stop (or ! ? or a line break): general news, whose few
-    casualty asides still give the rules something to look at."""
+    casualty asides still give the rules something to look at. The line repeats one block of
+    articles (the first ~600 KB), so that a line four times as long holds four times the same
+    text and counts: different articles would carry a few percent more or fewer counts, which
+    the 4x/1x time ratio would wrongly count against the reading."""
     parts, size, i = [], 0, 0
-    while size < n:
+    while size < _LONG_LINE_BLOCK:
         t = article("general", i)
         t = t.replace(".", "").replace("!", "").replace("?", "").replace("\n", " ")
         parts.append(t)
-        size += len(t)
+        size += len(t) + 1
         i += 1
-    return " ".join(parts)[:n] + "\n"
+    block = " ".join(parts) + " "
+    return (block * (n // len(block) + 1))[:n] + "\n"
 
 
 _OPEN, _CLOSE = "([{“‘«\"'", ")]}”’»\"'"

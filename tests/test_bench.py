@@ -121,6 +121,17 @@ def test_adversarial_inputs_scale(name):
         assert "\n" not in big.rstrip("\n") and "." not in big
 
 
+def test_a_long_line_four_times_as_long_holds_four_times_the_casualty_words():
+    """The 4x/1x time ratio of the long line is only a test of linear time if the 4x line holds
+    4x the same text: it repeats one block of articles instead of going on to other ones."""
+    from claimx.stages.casualties import keyword_hits
+
+    one, four = corpus.adversarial("long_line", 0.25), corpus.adversarial("long_line", 1.0)
+    assert four.startswith(one.rstrip("\n"))
+    ratio = len(keyword_hits(four.lower())) / len(keyword_hits(one.lower()))
+    assert 3.9 <= ratio <= 4.1, ratio
+
+
 def test_smoke_measures_the_real_articles_when_the_shared_corpus_is_beside_the_project(smoke):
     _out, proc, res = smoke
     shared = BENCH.parent.parent / "shared" / "corpus"
