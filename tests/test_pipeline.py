@@ -76,6 +76,19 @@ def test_victims_leave_out_the_sentence_end(text, victims) -> None:
     assert [c.victims.text for c in claimx.extract(text)] == victims
 
 
+@pytest.mark.parametrize("text, source, cue", [
+    ("The coast guard issued a report on Friday: eleven fishermen were missing after the storm.",
+     "The coast guard", "issued"),
+    ("Three guards were wounded in the riot, according to court documents.", "court documents", "according to"),
+    ("According to hospital records, nine patients died of their wounds.", "hospital records", "according to"),
+])
+def test_a_source_phrase_is_the_name_alone(text, source, cue) -> None:
+    """Not "The coast guard issued a" (with "report" read as the verb), nor "according to court"
+    (with "documents" read as the verb)."""
+    [claim] = claimx.extract(text)
+    assert (claim.source.text, claim.source.cue) == (source, cue)
+
+
 def test_record_round_trips_through_its_dict(example_text: str) -> None:
     for c in claimx.extract(example_text):
         assert Claim.from_dict(c.to_dict()).to_dict() == c.to_dict()

@@ -135,6 +135,8 @@ def _data() -> dict:
                                     regex.IGNORECASE),
         "with_participle": compiled(r"\bwith\s+(?P<src>(?:[\w'’.\-]+|\([^()]{1,40}\))(?:\s+(?:[\w'’.\-]+|\([^()]{1,40}\))){0,7}?)\s+(?P<w>"
                                          + "|".join(cues["participles"]) + r")\b", regex.IGNORECASE),
+        # a subject never starts with one ("according to court documents": "documents" is no verb)
+        "prep_starts": tuple(p.lower() + " " for p in cues["preps"]),
         "prep": compiled(r"(?<![\w'’-])(?P<p>" + alternation(cues["preps"])[3:-1] + r")\s+", regex.IGNORECASE),
         # "the ministry's figures show", "the agency's 9 a.m. bulletin listed"
         "figures": compiled(
@@ -392,6 +394,8 @@ def find_cues(text: str, s: Sentence) -> list[Cue]:
         src = text[a:b]
         if not _looks_like_source(src, strict=w in d["noun_like"]):
             continue
+        if src.lower().startswith(d["prep_starts"]):
+            continue        # "according to court documents": the preposition names the source
         # "in what police said was an unrelated case": the cue covers only part of the sentence
         pw = text[max(lo, a - 12):a].lower().split()
         if pw and pw[-1] in d["partial"]:
