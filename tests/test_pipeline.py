@@ -76,6 +76,28 @@ def test_victims_leave_out_the_sentence_end(text, victims) -> None:
     assert [c.victims.text for c in claimx.extract(text)] == victims
 
 
+@pytest.mark.parametrize("text,victims", [
+    ("Gunmen shot three men early Sunday morning outside a bar.", "men"),
+    ("The fire killed two others last summer in the same street.", "others"),
+    ("The quake has killed 40 people so far.", "people"),
+    ("57 people (up from 41 on Monday) have died in the floods.", "people"),
+    ("Three pupils at the Sunday school were killed.", "pupils at the Sunday school"),
+    ("Twelve members of the National Directorate of Security (NDS) were killed.",
+     "members of the National Directorate of Security (NDS)"),
+], ids=["time", "last-summer", "so-far", "parenthesis-with-a-number", "day-after-the", "acronym-in-brackets"])
+def test_victims_stop_before_a_time_or_an_aside_with_a_number(text, victims) -> None:
+    assert claimx.extract(text)[0].victims.text == victims
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Four family members were shot dead at their home.", "civilian"),
+    ("Two service members were killed.", "military"),
+    ("Three soldiers and two women were killed in the same street.", "military"),
+])
+def test_victims_type_reads_two_word_nouns_as_one(text, kind) -> None:
+    assert claimx.extract(text)[0].victims.type == kind
+
+
 @pytest.mark.parametrize("text, source, cue", [
     ("The coast guard issued a report on Friday: eleven fishermen were missing after the storm.",
      "The coast guard", "issued"),

@@ -263,7 +263,21 @@ def _words(text: str | None) -> list[str]:
 
 
 def victims_type(text: str | None) -> str:
-    kinds = {person_nouns().get(w) for w in _words(text)} - {None, "unknown"}
+    """The kind of victims a phrase names, by its person nouns; a two-word noun ("family members",
+    "service members") is read as one."""
+    nouns = person_nouns()
+    words = _words(text)
+    kinds = set()
+    i = 0
+    while i < len(words):
+        pair = nouns.get(words[i] + " " + words[i + 1]) if i + 1 < len(words) else None
+        if pair is not None:
+            kinds.add(pair)
+            i += 2
+        else:
+            kinds.add(nouns.get(words[i]))
+            i += 1
+    kinds -= {None, "unknown"}
     if not kinds:
         return "unknown"
     return kinds.pop() if len(kinds) == 1 else "mixed"
@@ -316,12 +330,26 @@ def _victims(m: regex.Match, text: str, offset: int) -> str | None:
     if not text:
         return None
     text = _DETERMINERS.sub("", text).strip(" ,;:\"“”'")
+    end = _victims_end().search(text)
+    if end is not None:
+        text = text[:end.start()].rstrip(" ,;:\"“”'")
     # the full stop of a sentence that ends with the phrase ("... and wounding 30 others."), not
     # that of an abbreviation ("two U.S." keeps its own)
     last = text.rsplit(None, 1)[-1] if text else ""
     if last.endswith((".", "!", "?")) and "." not in last[:-1] and last[:-1].lower() not in ABBREVIATIONS:
         text = text[:-1].rstrip(" ,;:\"“”'")
     return text or None
+
+
+@functools.cache
+def _victims_end() -> Pattern:
+    """Where a victims phrase ends before its end: a time or manner word after a word that is
+    not a determiner or preposition, or a parenthesis with a number ([victims] in casualty.toml)."""
+    v = load("casualty.toml")["victims"]
+    alt = lambda ws: "|".join(r"\s+".join(map(regex.escape, w.split())) for w in sorted(ws, key=len, reverse=True))
+    return compiled(r"(?<=[\w'’.)])(?<!\b(?:the|a|an|of|at|on|in|from|for|to|by|and|or))\s+(?:"
+                    + alt(v["days"]) + "|(?:" + alt(v["time_leads"]) + r")\s+(?:" + alt(v["times"] + v["days"]) + ")|"
+                    + alt(v["words"]) + r")(?![\w'’-])|\s*\([^()]*\d[^()]*\)", regex.IGNORECASE)
 
 
 
