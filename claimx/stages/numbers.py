@@ -358,6 +358,9 @@ def _not_a_count(text: str, q: Quantity, g: dict, lo: int = 0, hi: int | None = 
     # ages: "aged 16", "ages 13, 17 and 19"
     if g["age_left"].search(text, max(lo, s - 40), s):
         return True
+    # an age after a name, with a singular verb no count of several takes: "Kalone Mcgee, 26 was shot"
+    if q.kind == "number" and (q.value or 0) > 1 and nxt_l in ("was", "is", "has") and before.rstrip().endswith(","):
+        return True
     # years: 1900-2099 written as four bare digits, unless people are counted right after
     if q.kind == "number" and q.qualifier in ("exact", "approx") and _YEAR.fullmatch(q.text.strip()):
         if nxt_l not in person_nouns() and nxt_l not in _CASUALTY_NOUNS:
