@@ -67,7 +67,8 @@ def cmd_extract(args) -> dict:
         if best is None or t_extract < best["extract"]:
             best = passes[-1]
         claims = n_claims
-        if sum(p["read"] + p["extract"] for p in passes) >= args.min_seconds or len(passes) >= args.max_passes:
+        if len(passes) >= args.min_passes and (
+                sum(p["read"] + p["extract"] for p in passes) >= args.min_seconds or len(passes) >= args.max_passes):
             break
     return {
         "docs": len(paths), "bytes": nbytes, "chars": nchars, "claims": claims,
@@ -183,6 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("list")
     e.add_argument("--min-seconds", type=float, default=0.0)
     e.add_argument("--max-passes", type=int, default=5)
+    e.add_argument("--min-passes", type=int, default=1, help="at least this many passes, whatever they take")
     q = sub.add_parser("quantulum")
     q.add_argument("list")
     q.add_argument("--sample", type=int, default=200)

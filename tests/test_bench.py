@@ -121,6 +121,20 @@ def test_adversarial_inputs_scale(name):
         assert "\n" not in big.rstrip("\n") and "." not in big
 
 
+@pytest.mark.parametrize("extra, passes", [([], 1), (["--min-passes", "3"], 3)])
+def test_the_worker_makes_at_least_min_passes(tmp_path, extra, passes):
+    """A slow adversarial case is timed as the best of several passes, however long one takes."""
+    doc = tmp_path / "a.txt"
+    doc.write_text("Two people were killed in Velmora on Monday, police said.\n", encoding="utf-8")
+    lst = tmp_path / "list"
+    lst.write_text(f"{doc}\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(BENCH / "worker.py"), "extract", str(lst), "--max-passes", "1", *extra],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = json.loads(proc.stdout)
+    assert res["passes"] == passes and len(res["pass_seconds"]) == passes and res["claims"] == 1
+
+
 def test_a_long_line_four_times_as_long_holds_four_times_the_casualty_words():
     """The 4x/1x time ratio of the long line is only a test of linear time if the 4x line holds
     4x the same text: it repeats one block of articles instead of going on to other ones."""
