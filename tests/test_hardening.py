@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 import claimx
 from claimx.cli import app
 
-from conftest import check_records
+from conftest import FIXTURES, check_records
 
 HANG_GUARD = 120  # seconds: a pattern that backtracks catastrophically would take far longer
 
@@ -59,6 +60,41 @@ def assert_sound(text: str, claims) -> None:
 @given(texts)
 def test_extract_never_crashes_and_offsets_hold(text: str) -> None:
     assert_sound(text, claimx.extract(text, "fuzz.txt"))
+
+
+@pytest.mark.parametrize("text", [
+    "The ministry,, said 12 people were killed.",
+    "Officials , , said 12 people were killed.",
+    "The ministry, ,said 12 people were killed.",
+])
+def test_a_doubled_comma_before_a_cue_is_read_past(text: str) -> None:
+    """A typo in one sentence must not cost the document its claims (it crashed the attribution
+    of the whole document once: an empty aside between two commas)."""
+    claims = claimx.extract(text, "typo.txt")
+    assert_sound(text, claims)
+    assert [c.count.value for c in claims] == [12]
+
+
+# sentences of the fixtures, without their markup: real claim forms to damage
+_MARKUP = re.compile(r"\[([^\[\]|]+)\|\w+(?:\|[^\[\]]+)?\]|\{([^{}]+)\}")
+FIXTURE_SENTENCES = [
+    _MARKUP.sub(lambda m: m.group(1) or m.group(2), line.partition(": ")[2]).replace("\\n", "\n")
+    for name in ("extraction.txt", "attribution.txt")
+    for line in (FIXTURES / "cases" / name).read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")]
+PUNCT = list(",,;:.\"“”'’()-–— \n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(FIXTURE_SENTENCES), st.lists(st.tuples(st.floats(0, 1), st.sampled_from(PUNCT + [""])),
+                                                   max_size=8))
+def test_claim_sentences_with_punctuation_typos(sentence: str, edits) -> None:
+    """Claim sentences with punctuation doubled, dropped or moved (the typos of hurried news copy)."""
+    text = sentence
+    for where, ch in edits:
+        i = int(where * len(text))
+        text = text[:i] + ch + text[i + (ch == ""):]   # "" deletes the character there
+    assert_sound(text, claimx.extract(text, "typo.txt"))
 
 
 @settings(max_examples=100, deadline=None)

@@ -241,7 +241,7 @@ def _subject_before(text: str, lo: int, p: int) -> tuple[int, int, str | None] |
             head = toks[k + 1:j]
         if not head or len(head) > 12:
             return None
-        if aside.split()[0].lower() in ("who", "which", "whose", "whom", "where", "that") or \
+        if not aside or aside.split()[0].lower() in ("who", "which", "whose", "whom", "where", "that") or \
                 not compiled(r"[^\W\d_]").search(aside):
             aside = None
         hs, he = head[0].start, head[-1].end
