@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -441,13 +442,20 @@ def _incident_pattern() -> tuple[regex.Pattern, dict[str, str]]:
     return regex.compile(rf"(?<![\p{{L}}\-])(?:{alt})(?![\p{{L}}\-])", regex.IGNORECASE), kind_of
 
 
+def _fold(word: str) -> str:
+    """A word as the case-insensitive match saw it: "İED" is "ied" (lower() would give "i̇ed",
+    with a combining dot), "ſtrike" is "strike"."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
 def incident_words(sentence: str) -> list[str]:
     """The kinds of incident and target a sentence names ("strike", "market"), in order."""
     pat, kind_of = _incident_pattern()
     out: list[str] = []
     for m in pat.finditer(sentence):
-        k = kind_of[" ".join(m[0].lower().split())]
-        if k not in out:
+        k = kind_of.get(" ".join(m[0].lower().split())) or kind_of.get(_fold(m[0]))
+        if k is not None and k not in out:
             out.append(k)
     return out
 

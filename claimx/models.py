@@ -143,6 +143,9 @@ class Claim:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Claim":
+        """The claim of a record; raises ValueError naming the first field whose value is not of
+        the type schema.md gives it (a record someone edited by hand or another tool wrote)."""
+        check_record(d)
         known = {"schema", "doc", "id", "category", "count", "victims", "source", "hedged", "event",
                  "mentions", "rule", "part_of", "revises", "doc_meta"}
         return cls(
@@ -161,3 +164,79 @@ class Claim:
             doc_meta=d.get("doc_meta"),
             extra={k: v for k, v in d.items() if k not in known},
         )
+
+
+# --------------------------------------------------------------------------------------------
+# the types of a record read back (claim.schema.json has the full contract; these are the
+# checks a reader needs so that no value of the wrong type reaches the code that uses it)
+
+_STR, _INT, _BOOL = (str,), (int,), (bool,)
+
+
+def _check(value: Any, types: tuple[type, ...], where: str, *, null: bool = False) -> None:
+    if value is None and null:
+        return
+    if not isinstance(value, types) or (types is _INT and isinstance(value, bool)):
+        want = {_STR: "a string", _INT: "an integer", _BOOL: "true or false", (dict,): "an object",
+                (list,): "an array"}[types]
+        raise ValueError(f"{where}: expected {want}{' or null' if null else ''}, "
+                         f"got {json_type(value)}")
+
+
+def json_type(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _check_enum(value: Any, allowed: tuple[str, ...], where: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"{where}: expected one of {', '.join(allowed)}, got {value!r}"[:200])
+
+
+def check_record(d: Any) -> None:
+    """Raise ValueError for the first field of a claim record whose value has the wrong type.
+    Optional fields may be missing, as `from_dict` fills them in."""
+    _check(d, (dict,), "record")
+    for key in ("doc", "id"):
+        _check(d.get(key, ""), _STR, key)
+    _check_enum(d.get("category"), CATEGORIES, "category")
+    count = d.get("count")
+    _check(count, (dict,), "count")
+    _check(count.get("text", ""), _STR, "count.text")
+    for key in ("value", "low", "high"):
+        _check(count.get(key), _INT, f"count.{key}", null=True)
+        if (count.get(key) or 0) < 0:
+            raise ValueError(f"count.{key}: expected a count (0 or more), got {count[key]}")
+    _check_enum(count.get("qualifier", "exact"), QUALIFIERS, "count.qualifier")
+    victims = d.get("victims")
+    _check(victims, (dict,), "victims", null=True)
+    if victims:
+        _check(victims.get("text"), _STR, "victims.text", null=True)
+        _check(victims.get("type"), _STR, "victims.type", null=True)
+    source = d.get("source")
+    _check(source, (dict,), "source", null=True)
+    for key in ("text", "name", "cue", "kind", "side"):
+        if source:
+            _check(source.get(key), _STR, f"source.{key}", null=True)
+    _check(d.get("hedged", False), _BOOL, "hedged")
+    for key in ("event", "part_of", "revises"):
+        _check(d.get(key), _STR, key, null=True)
+    mentions = d.get("mentions")
+    _check(mentions, (list,), "mentions")
+    if not mentions:
+        raise ValueError("mentions: expected at least one mention")
+    for i, m in enumerate(mentions):
+        _check(m, (dict,), f"mentions[{i}]")
+        for key in ("start", "end", "line"):
+            _check(m.get(key, 0), _INT, f"mentions[{i}].{key}")
+        for key in ("text", "sentence"):
+            _check(m.get(key, ""), _STR, f"mentions[{i}].{key}")
+    rule = d.get("rule", [])
+    _check(rule, (list,), "rule", null=True)
+    for i, r in enumerate(rule or ()):
+        _check(r, _STR, f"rule[{i}]")
+    meta = d.get("doc_meta")
+    _check(meta, (dict,), "doc_meta", null=True)
+    for key in ("title", "date", "url"):
+        if meta:
+            _check(meta.get(key), _STR, f"doc_meta.{key}", null=True)

@@ -399,3 +399,9 @@ def test_real_single_incident_reports_are_rarely_grouped():
         claims += claimx.extract(p.read_text(encoding="utf-8"), p.name)
     merged_pairs = sum(len(t.docs) * (len(t.docs) - 1) // 2 for t in compare_claims(claims))
     assert merged_pairs <= 8
+
+
+def test_incident_words_in_text_whose_case_forms_differ_in_length():
+    """"İ" lower-cases to two characters and "ſ" matches "s" case-insensitively: a word the
+    pattern finds is still classified (this once raised KeyError and stopped the comparison)."""
+    assert incident_words("An İED hit the MİNE, a ſtrike hit the market") == ["blast", "mine", "strike", "market"]

@@ -86,6 +86,32 @@ def test_a_bad_input_is_reported_and_the_others_compared(tmp_path):
     assert evs and all(line.startswith("claimx: error: ") for line in r.stderr.splitlines())
 
 
+@pytest.mark.parametrize("field,value,message", [
+    (("count", "value"), {"n": 9}, "count.value: expected an integer or null, got an object"),
+    (("count", "low"), "  ", "count.low: expected an integer or null, got a string"),
+    (("count", "high"), -4, "count.high: expected a count (0 or more), got -4"),
+    (("category",), ["killed"], "category: expected one of killed, wounded"),
+    (("mentions",), [], "mentions: expected at least one mention"),
+    (("source",), "police", "source: expected an object or null, got a string"),
+    (("doc_meta",), {"date": {"y": 2024}}, "doc_meta.date: expected a string or null, got an object"),
+])
+def test_a_claim_record_with_a_value_of_the_wrong_type_is_reported_not_a_crash(tmp_path, field, value, message):
+    """A record edited by hand or written by another tool: its line is an error naming the field,
+    the records around it are still compared."""
+    claims = run("extract", "-f", "jsonl", BARRACKS).stdout.splitlines()
+    bad = json.loads(claims[0])
+    target = bad
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = value
+    path = tmp_path / "claims.jsonl"
+    path.write_text("\n".join([json.dumps(bad), *claims[1:]]) + "\n", encoding="utf-8")
+    r = run("compare", path)
+    assert r.exit_code == 1
+    assert f"{path}:1: not a usable claim record" in r.stderr and message in r.stderr, r.stderr
+    assert events(r), "the other records are compared"
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert run("compare", "-f", "pdf", BARRACKS).exit_code == 2
     assert run("compare").exit_code == 2

@@ -11,6 +11,9 @@
 """
 from __future__ import annotations
 
+import copy
+import functools
+import io
 import json
 import os
 import re
@@ -95,6 +98,46 @@ def test_claim_sentences_with_punctuation_typos(sentence: str, edits) -> None:
         i = int(where * len(text))
         text = text[:i] + ch + text[i + (ch == ""):]   # "" deletes the character there
     assert_sound(text, claimx.extract(text, "typo.txt"))
+
+
+ODD_VALUES = [None, 0, -1, 10 ** 30, 1.5, "", "  ", "2024-02-30", [], {}, {"a": 1}, True, "İED MİNE ſtrike"]
+
+
+@functools.cache
+def _fixture_claims() -> list[dict]:
+    text = (FIXTURES / "compare" / "barracks-strike.txt").read_text(encoding="utf-8")
+    return [c.to_dict() for c in claimx.extract(text, "barracks.txt")]
+
+
+def _paths(node, path=()):
+    """Every place in a record where a value sits (key paths into dicts and lists)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        yield path + (k,)
+        yield from _paths(v, path + (k,))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_compare_never_crashes_on_damaged_claim_records(data) -> None:
+    """`claimx compare` reads claim records other tools (or people) wrote: any value of a record
+    may be of the wrong type; such a line is an error, the rest is compared and rendered."""
+    from claimx import compare, compare_inputs, render_compare
+
+    records = copy.deepcopy(_fixture_claims())
+    for _ in range(data.draw(st.integers(1, 6))):
+        rec = data.draw(st.sampled_from(records))
+        path = data.draw(st.sampled_from(list(_paths(rec))))
+        target = rec
+        for k in path[:-1]:
+            target = target[k]
+        target[path[-1]] = data.draw(st.sampled_from(ODD_VALUES))
+    got = compare_inputs.load_bytes("\n".join(map(json.dumps, records)).encode(), "claims.jsonl")
+    result = compare.comparison(got.claims)
+    for fmt in render_compare.CompareFormat:
+        if fmt is not render_compare.CompareFormat.table:
+            render_compare.render(result, fmt)
+    render_compare.print_tables(result, io.StringIO(), terminal=False)
 
 
 @settings(max_examples=100, deadline=None)
