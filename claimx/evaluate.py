@@ -27,7 +27,7 @@ from typing import Any, Iterable
 import regex
 
 from .errors import InputError
-from .models import CATEGORIES, QUALIFIERS
+from .models import CATEGORIES, QUALIFIERS, check_record, check_type, json_type
 
 _ARTICLES = ("the", "a", "an")
 
@@ -87,6 +87,10 @@ class Pred:
 
     @classmethod
     def of(cls, rec: dict, where: str) -> "Pred":
+        try:
+            check_record(rec, mentions=False)
+        except ValueError as exc:
+            raise InputError(where, f"not a claimx/claim@1 record ({exc})", kind="format") from None
         try:
             count = rec["count"]
             mentions = rec.get("mentions") or [{}]
@@ -199,6 +203,8 @@ class Report:
 
 def _check_gold(rows: list[dict], origin: str) -> None:
     for n, g in enumerate(rows, 1):
+        if not isinstance(g, dict):
+            raise InputError(origin, f"line {n}: a gold line is a JSON object, not {json_type(g)}", kind="format")
         if "doc" not in g:
             raise InputError(origin, f"line {n}: a gold line needs a doc", kind="format")
         if g.get("none"):
@@ -208,6 +214,25 @@ def _check_gold(rows: list[dict], origin: str) -> None:
         q = g.get("qualifier")
         if q is not None and q not in QUALIFIERS:
             raise InputError(origin, f"line {n}: unknown qualifier {q!r}", kind="format")
+        try:
+            _check_gold_types(g)
+        except ValueError as exc:
+            raise InputError(origin, f"line {n}: {exc}", kind="format") from None
+
+
+def _check_gold_types(g: dict) -> None:
+    """The types of the fields scoring reads (docs/schema.md, "Gold files")."""
+    check_type(g["doc"], (str,), "doc")
+    for key in ("value", "low", "high"):
+        check_type(g.get(key), (int,), key, null=True)
+    aliases = g.get("source")
+    check_type(aliases, (list,), "source (a list of names)", null=True)
+    for i, a in enumerate(aliases or ()):
+        check_type(a, (str,), f"source[{i}]")
+    for key in ("event", "evidence"):
+        check_type(g.get(key), (str,), key, null=True)
+    for key in ("optional", "hedged", "none"):
+        check_type(g.get(key), (bool,), key, null=True)
 
 
 def score(gold_rows: list[dict], pred_records: Iterable[dict], origin: str = "gold") -> Report:
@@ -307,7 +332,7 @@ def _score_doc(doc: str, golds: list[dict], preds: list[Pred], rep: Report) -> N
             rep.by_category[g["category"]].fn += 1
             rep.by_qualifier[g.get("qualifier") or "?"].fn += 1
             rep.errors.append(Miss("miss", doc, g["category"], g.get("value"), g.get("low"), g.get("high"),
-                                   g.get("source"), None, g.get("evidence", "")))
+                                   g.get("source"), None, g.get("evidence") or ""))
     # events: over pairs of paired required gold lines that carry an event label
     labelled = [(preds[pi], golds[gi]) for pi, gi in pairs if golds[gi].get("event") and not golds[gi].get("optional")]
     for (p1, g1), (p2, g2) in combinations(labelled, 2):

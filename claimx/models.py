@@ -173,10 +173,12 @@ class Claim:
 _STR, _INT, _BOOL = (str,), (int,), (bool,)
 
 
-def _check(value: Any, types: tuple[type, ...], where: str, *, null: bool = False) -> None:
+def check_type(value: Any, types: tuple[type, ...], where: str, *, null: bool = False) -> None:
+    """Raise ValueError unless `value` is of one of `types` (a bool is no integer), or null when
+    `null`."""
     if value is None and null:
         return
-    if not isinstance(value, types) or (types is _INT and isinstance(value, bool)):
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         want = {_STR: "a string", _INT: "an integer", _BOOL: "true or false", (dict,): "an object",
                 (list,): "an array"}[types]
         raise ValueError(f"{where}: expected {want}{' or null' if null else ''}, "
@@ -193,50 +195,52 @@ def _check_enum(value: Any, allowed: tuple[str, ...], where: str) -> None:
         raise ValueError(f"{where}: expected one of {', '.join(allowed)}, got {value!r}"[:200])
 
 
-def check_record(d: Any) -> None:
+def check_record(d: Any, *, mentions: bool = True) -> None:
     """Raise ValueError for the first field of a claim record whose value has the wrong type.
-    Optional fields may be missing, as `from_dict` fills them in."""
-    _check(d, (dict,), "record")
+    Optional fields may be missing, as `from_dict` fills them in; so may the mentions, when
+    `mentions` is false (scoring reads only the first mention's sentence, if any)."""
+    check_type(d, (dict,), "record")
     for key in ("doc", "id"):
-        _check(d.get(key, ""), _STR, key)
+        check_type(d.get(key, ""), _STR, key)
     _check_enum(d.get("category"), CATEGORIES, "category")
     count = d.get("count")
-    _check(count, (dict,), "count")
-    _check(count.get("text", ""), _STR, "count.text")
+    check_type(count, (dict,), "count")
+    check_type(count.get("text", ""), _STR, "count.text")
     for key in ("value", "low", "high"):
-        _check(count.get(key), _INT, f"count.{key}", null=True)
+        check_type(count.get(key), _INT, f"count.{key}", null=True)
         if (count.get(key) or 0) < 0:
             raise ValueError(f"count.{key}: expected a count (0 or more), got {count[key]}")
     _check_enum(count.get("qualifier", "exact"), QUALIFIERS, "count.qualifier")
     victims = d.get("victims")
-    _check(victims, (dict,), "victims", null=True)
+    check_type(victims, (dict,), "victims", null=True)
     if victims:
-        _check(victims.get("text"), _STR, "victims.text", null=True)
-        _check(victims.get("type"), _STR, "victims.type", null=True)
+        check_type(victims.get("text"), _STR, "victims.text", null=True)
+        check_type(victims.get("type"), _STR, "victims.type", null=True)
     source = d.get("source")
-    _check(source, (dict,), "source", null=True)
+    check_type(source, (dict,), "source", null=True)
     for key in ("text", "name", "cue", "kind", "side"):
         if source:
-            _check(source.get(key), _STR, f"source.{key}", null=True)
-    _check(d.get("hedged", False), _BOOL, "hedged")
+            check_type(source.get(key), _STR, f"source.{key}", null=True)
+    check_type(d.get("hedged", False), _BOOL, "hedged")
     for key in ("event", "part_of", "revises"):
-        _check(d.get(key), _STR, key, null=True)
-    mentions = d.get("mentions")
-    _check(mentions, (list,), "mentions")
-    if not mentions:
+        check_type(d.get(key), _STR, key, null=True)
+    need = mentions
+    mentions = d.get("mentions", [] if not need else None)
+    check_type(mentions, (list,), "mentions", null=not need)
+    if need and not mentions:
         raise ValueError("mentions: expected at least one mention")
-    for i, m in enumerate(mentions):
-        _check(m, (dict,), f"mentions[{i}]")
+    for i, m in enumerate(mentions or ()):
+        check_type(m, (dict,), f"mentions[{i}]")
         for key in ("start", "end", "line"):
-            _check(m.get(key, 0), _INT, f"mentions[{i}].{key}")
+            check_type(m.get(key, 0), _INT, f"mentions[{i}].{key}")
         for key in ("text", "sentence"):
-            _check(m.get(key, ""), _STR, f"mentions[{i}].{key}")
+            check_type(m.get(key, ""), _STR, f"mentions[{i}].{key}")
     rule = d.get("rule", [])
-    _check(rule, (list,), "rule", null=True)
+    check_type(rule, (list,), "rule", null=True)
     for i, r in enumerate(rule or ()):
-        _check(r, _STR, f"rule[{i}]")
+        check_type(r, _STR, f"rule[{i}]")
     meta = d.get("doc_meta")
-    _check(meta, (dict,), "doc_meta", null=True)
+    check_type(meta, (dict,), "doc_meta", null=True)
     for key in ("title", "date", "url"):
         if meta:
-            _check(meta.get(key), _STR, f"doc_meta.{key}", null=True)
+            check_type(meta.get(key), _STR, f"doc_meta.{key}", null=True)

@@ -119,3 +119,34 @@ def test_cli_bad_gold_line_is_a_usage_error(tmp_path) -> None:
     result = CliRunner().invoke(app, ["eval", "--gold", str(g), "--pred", p])
     assert result.exit_code == 2
     assert "unknown category" in result.stderr
+
+
+@pytest.mark.parametrize("line,message", [
+    ({"doc": "a.txt", "category": "killed", "value": "3"}, "line 1: value: expected an integer or null, got a string"),
+    ({"doc": "a.txt", "category": "killed", "value": 3, "source": "police"},
+     "line 1: source (a list of names): expected an array or null, got a string"),
+    ({"doc": "a.txt", "category": "killed", "value": 3, "optional": "yes"},
+     "line 1: optional: expected true or false or null, got a string"),
+    (["a.txt", "killed", 3], "line 1: a gold line is a JSON object, not an array"),
+])
+def test_cli_gold_line_of_the_wrong_shape_is_a_usage_error_not_a_crash(tmp_path, line, message) -> None:
+    g = tmp_path / "gold.jsonl"
+    g.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "--gold", str(g), "--pred", write(tmp_path / "pred.jsonl", [])])
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_cli_prediction_of_the_wrong_shape_is_a_usage_error_not_a_crash(tmp_path) -> None:
+    bad = pred("a.txt", "killed", 3)
+    bad["count"]["value"] = {"n": 3}
+    result = CliRunner().invoke(app, ["eval", "--gold", write(tmp_path / "gold.jsonl", [gold("a.txt", "killed", 3)]),
+                                      "--pred", write(tmp_path / "pred.jsonl", [bad])])
+    assert result.exit_code == 2
+    assert "prediction 1: not a claimx/claim@1 record (count.value: expected an integer or null" in result.stderr
+
+
+def test_a_missed_gold_line_with_null_evidence_is_listed(tmp_path) -> None:
+    g = write(tmp_path / "gold.jsonl", [gold("a.txt", "killed", 3, evidence=None)])
+    result = CliRunner().invoke(app, ["eval", "--gold", g, "--pred", write(tmp_path / "pred.jsonl", []), "--errors",
+                                      "-f", "table"])
+    assert result.exit_code == 0 and "MISSED killed 3" in result.stdout

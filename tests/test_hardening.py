@@ -131,13 +131,44 @@ def test_compare_never_crashes_on_damaged_claim_records(data) -> None:
         target = rec
         for k in path[:-1]:
             target = target[k]
-        target[path[-1]] = data.draw(st.sampled_from(ODD_VALUES))
+        target[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(ODD_VALUES)))
     got = compare_inputs.load_bytes("\n".join(map(json.dumps, records)).encode(), "claims.jsonl")
     result = compare.comparison(got.claims)
     for fmt in render_compare.CompareFormat:
         if fmt is not render_compare.CompareFormat.table:
             render_compare.render(result, fmt)
     render_compare.print_tables(result, io.StringIO(), terminal=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_eval_never_crashes_on_damaged_gold_or_predictions(data) -> None:
+    """`claimx eval` reads gold lines people write and predictions other tools write: a value of
+    the wrong type is an InputError naming the line (a usage error on the command line), never a
+    traceback; whatever is accepted is scored and rendered in every format."""
+    from claimx import evaluate, render_eval
+    from claimx.errors import InputError
+    from claimx.render import Format
+
+    preds = copy.deepcopy(_fixture_claims())
+    golds = [{"doc": "barracks.txt", "category": p["category"], "value": p["count"]["value"],
+              "low": p["count"]["low"], "high": p["count"]["high"], "qualifier": p["count"]["qualifier"],
+              "source": [p["source"]["name"]] if p["source"] else None, "event": p["event"],
+              "evidence": p["mentions"][0]["sentence"]} for p in preds]
+    for _ in range(data.draw(st.integers(1, 5))):
+        rec = data.draw(st.sampled_from(golds + preds))
+        path = data.draw(st.sampled_from(list(_paths(rec))))
+        target = rec
+        for k in path[:-1]:
+            target = target[k]
+        target[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(ODD_VALUES)))
+    try:
+        report = evaluate.score(golds, preds, origin="gold.jsonl")
+    except InputError as exc:
+        assert exc.reason
+        return
+    for fmt in Format:
+        render_eval.render(report, fmt, errors=True)
 
 
 @settings(max_examples=100, deadline=None)
