@@ -21,6 +21,7 @@ from pathlib import Path
 import regex
 
 from .errors import InputError
+from .models import json_type
 from .settings import SETTINGS
 
 
@@ -293,14 +294,21 @@ def jsonl_documents(dump: Document) -> list[Document | InputError]:
         if ident in seen:
             ident = f"{ident}@{n}"
         seen.add(ident)
-        title = " ".join(str(rec.get("title") or "").split())
+        name = f"{dump.doc}#{ident}"
+        meta, notes = {}, []
+        for k in ("title", "date", "url"):
+            v = rec.get(k)
+            if isinstance(v, str) and v:
+                meta[k] = v
+            elif v not in (None, ""):     # the claims' doc_meta carries strings only (schema.md)
+                notes.append(f"{name}: \"{k}\" is {json_type(v)}, not a string; left out")
+        title = " ".join(meta.get("title", "").split())
         body = rec["text"].lstrip("\ufeff")
         text = f"{title}\n\n{body}" if title else body
-        meta = {k: rec.get(k) for k in ("title", "date", "url") if rec.get(k)}
         if "\x00" in text:
-            out.append(InputError(f"{dump.doc}#{ident}", "binary data (NUL characters) in the text", kind="binary"))
+            out.append(InputError(name, "binary data (NUL characters) in the text", kind="binary"))
             continue
-        out.append(_finish(Document(f"{dump.doc}#{ident}", text, dump.encoding, [], meta)))
+        out.append(_finish(Document(name, text, dump.encoding, notes, meta)))
     return out
 
 

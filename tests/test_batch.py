@@ -554,6 +554,25 @@ def test_extract_reports_a_bad_dump_line_and_keeps_the_others(tmp_path):
     assert {r["doc"] for r in parse_jsonl(result.stdout)} == {f"{dump}#a1", f"{dump}#a3"}
 
 
+def test_a_dump_line_whose_title_date_or_url_is_not_a_string_keeps_its_claims_without_them(tmp_path):
+    """doc_meta carries strings only (schema.md): a number for a date, a list for a title are left
+    out with a warning, so every record printed stays readable by `compare` and `eval`."""
+    dump = tmp_path / "d.jsonl"
+    dump.write_text(json.dumps({"id": "x1", "text": "Police said 12 people were killed in Velmora on Monday.",
+                                "date": 20240101, "title": ["Velmora"], "url": "https://example.org/x1"}) + "\n",
+                    encoding="utf-8")
+    result = _runner().invoke(app, ["extract", "-f", "jsonl", str(dump)], catch_exceptions=False)
+    assert result.exit_code == 0
+    (record,) = check_records(parse_jsonl(result.stdout))
+    assert record["doc_meta"] == {"url": "https://example.org/x1"}
+    assert record["mentions"][0]["line"] == 1, "the list is not written into the text as a title"
+    assert result.stderr.splitlines() == [
+        f'claimx: warning: {dump}#x1: "title" is an array, not a string; left out',
+        f'claimx: warning: {dump}#x1: "date" is a number, not a string; left out']
+    piped = _runner().invoke(app, ["compare", "-", "-f", "json"], input=result.stdout, catch_exceptions=False)
+    assert piped.exit_code == 0 and json.loads(piped.stdout)["events"]
+
+
 # ------------------------------------------------------------------------------------------------
 # the docs say what the code does
 
