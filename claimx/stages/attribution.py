@@ -92,7 +92,7 @@ class Tok(NamedTuple):
 _ABBREV = frozenset("dr mr mrs ms gen col lt sgt capt maj gov sen rep st jr sr prof rev no gens brig adm cpl pvt "
                     "insp supt det jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _TOKEN = compiled(r"\([^()\n]{1,60}\)|[\w](?:[\w'’&\-]|\.(?=\w))*\.?|[^\w\s]")
-_PUNCT = frozenset(",;:\"“”‘’«»—–[]!?()-")
+_PUNCT = frozenset(",;:\"“”‘’«»—–[]!?()-|•·")
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 
 
