@@ -186,6 +186,7 @@ def check_type(value: Any, types: tuple[type, ...], where: str, *, null: bool = 
 
 
 def json_type(value: Any) -> str:
+    """What a JSON value is, for a message ("an object", "a number")."""
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
             float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
 
@@ -224,12 +225,11 @@ def check_record(d: Any, *, mentions: bool = True) -> None:
     check_type(d.get("hedged", False), _BOOL, "hedged")
     for key in ("event", "part_of", "revises"):
         check_type(d.get(key), _STR, key, null=True)
-    need = mentions
-    mentions = d.get("mentions", [] if not need else None)
-    check_type(mentions, (list,), "mentions", null=not need)
-    if need and not mentions:
+    items = d.get("mentions", None if mentions else [])
+    check_type(items, (list,), "mentions", null=not mentions)
+    if mentions and not items:
         raise ValueError("mentions: expected at least one mention")
-    for i, m in enumerate(mentions or ()):
+    for i, m in enumerate(items or ()):
         check_type(m, (dict,), f"mentions[{i}]")
         for key in ("start", "end", "line"):
             check_type(m.get(key, 0), _INT, f"mentions[{i}].{key}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..patterns import Pattern, compiled, reading
-from ..rules import automaton, lexicon, load, nonperson_nouns, person_nouns
+from ..rules import alternation, automaton, lexicon, load, nonperson_nouns, person_nouns
 from .numbers import Quantity, find_quantities
 from .segment import ABBREVIATIONS, Sentence
 
@@ -346,11 +346,10 @@ def _victims_end() -> Pattern:
     """Where a victims phrase ends before its end: a time or manner word after a word that is
     not a determiner or preposition, or a parenthesis with a number ([victims] in casualty.toml)."""
     v = load("casualty.toml")["victims"]
-    alt = lambda ws: "|".join(r"\s+".join(map(regex.escape, w.split())) for w in sorted(ws, key=len, reverse=True))
     return compiled(r"(?<=[\w'’.)])(?<!\b(?:the|a|an|of|at|on|in|from|for|to|by|and|or))\s+(?:"
-                    + alt(v["days"]) + "|(?:" + alt(v["time_leads"]) + r")\s+(?:" + alt(v["times"] + v["days"]) + ")|"
-                    + alt(v["words"]) + r")(?![\w'’-])|\s*\([^()]*\d[^()]*\)", regex.IGNORECASE)
-
+                    + alternation(v["days"]) + "|" + alternation(v["time_leads"]) + r"\s+"
+                    + alternation(v["times"] + v["days"]) + "|" + alternation(v["words"])
+                    + r")(?![\w'’-])|\s*\([^()]*\d[^()]*\)", regex.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------
