@@ -253,6 +253,7 @@ numbered numbers approaching nearing still has had have stands remained remains 
 """.split())
 _VERB_QUALIFIER = compiled(r"(?:topped|tops|topping|passed|passing|surpassed|exceeded|exceeds|exceeding|exceed"
                                 r"|rose\s+past|crossed|top|surpass)\b", regex.IGNORECASE)
+_PARTITIVE_HEAD = compiled(r"\bof\s+(?:the\s+|all\s+|its\s+|their\s+)?$", regex.IGNORECASE)
 _BARE_TOLLS = frozenset({"casualties", "deaths", "fatalities", "losses"})
 _NOUN_TRIGGERS = frozenset({"bodies", "corpses", "deaths", "fatalities", "casualties", "injuries"})
 _DETERMINERS = compiled(r"^(?:of\s+(?:the\s+|its\s+|their\s+)?|the\s+)", regex.IGNORECASE)
@@ -301,6 +302,9 @@ def _valid(rule: Rule, m: regex.Match, q: Quantity) -> bool:
         n = q.value if q.value is not None else q.low
         if n is None or n < rule.min_value:
             return False
+    if rule.check == "not_partitive" and _PARTITIVE_HEAD.search(m.string, max(0, m.start() - 12), m.start()) \
+            and m.string.startswith(",", m.end("v") if m.groupdict().get("v") else m.end("c")):
+        return False        # "Of the 40 passengers, 12 died": the 40 are who was there, the 12 the dead
     if rule.check == "toll_gap":
         gap = (m.group("gap") or "").strip()
         last = _words(gap)
