@@ -303,7 +303,7 @@ def _valid(rule: Rule, m: regex.Match, q: Quantity) -> bool:
         if n is None or n < rule.min_value:
             return False
     if rule.check == "not_partitive" and _PARTITIVE_HEAD.search(m.string, max(0, m.start() - 12), m.start()) \
-            and m.string.startswith(",", m.end("v") if m.groupdict().get("v") else m.end("c")):
+            and m.string.startswith(",", max(m.end(g) for g in ("c", "v", "pp") if m.groupdict().get(g))):
         return False        # "Of the 40 passengers, 12 died": the 40 are who was there, the 12 the dead
     if rule.check == "toll_gap":
         gap = (m.group("gap") or "").strip()
