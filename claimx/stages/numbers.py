@@ -116,7 +116,8 @@ def _grammar() -> dict:
     # anchors are found in lower-cased text with the standard library's re (a prefix tree of words)
     ANCHOR = r"\d|(?<![\w-])(?:" + word_trie(sorted({" ".join(w.lower().split()) for w in anchor_words})) + r")(?![\w])"
     # the words before an anchor that may start a phrase with it: qualifiers, "between", "a", ...
-    lead = set(qual_map) | {"between", "from", "a", "an", "one", "half"}
+    lead = set(qual_map) | {"between", "from", "a", "an", "one", "half"} | {
+        f"{q} {article}" for q in qual_map for article in ("a", "an")}     # "at least a dozen"
     return {
         "anchor": re.compile(ANCHOR),
         "lead": frozenset(lead),
