@@ -24,7 +24,7 @@ FLOORS = {
     "dev": {"count": 0.97, "full": 0.97},
     "constructed": {"count": 0.98, "full": 0.975, "attribution": 0.98, "qualifier": 0.99, "event": 0.84},
     "wikievents": {"count": 0.97, "full": 0.96, "attribution": 0.97, "qualifier": 0.975, "event": 0.88},
-    "gva-semeval18": {"count_recall": 0.825},
+    "gva-semeval18": {"count_recall": 0.83},
 }
 
 
